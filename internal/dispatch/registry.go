@@ -143,6 +143,9 @@ func (r *Registry) Services() []*Spec {
 	return out
 }
 
+// NewRequestID makes a request id with the registry's generator.
+func (r *Registry) NewRequestID() string { return r.newID() }
+
 // Op returns a registered operation.
 func (r *Registry) Op(service, name string) (*Op, bool) {
 	op, ok := r.ops[opKey{service, name}]

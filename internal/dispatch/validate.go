@@ -134,9 +134,9 @@ func validateStruct(v reflect.Value, prefix string, errs *[]string) {
 	for _, f := range Fields(v.Type()) {
 		fv := v.Field(f.Index)
 		path := prefix + lowerFirst(f.Name)
-		// A plain string cannot tell absent from empty; AWS reports a missing
-		// required member as null, so an empty required string is treated so.
-		if isNil(fv) || (f.Tag.Required && fv.Kind() == reflect.String && fv.Len() == 0) {
+		// A plain string cannot tell absent from empty, so an empty one is
+		// treated as absent: AWS reports a missing required member as null.
+		if isNil(fv) || (fv.Kind() == reflect.String && fv.Len() == 0) {
 			if f.Tag.Required {
 				*errs = append(*errs, fmt.Sprintf("Value null at '%s' failed to satisfy constraint: Member must not be null", path))
 			}

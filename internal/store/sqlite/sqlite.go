@@ -1,0 +1,289 @@
+// Package sqlite is the embedded store: one SQLite database file in a data
+// directory, in WAL mode, owned by exactly one shoal process.
+//
+// All writes go through one connection driven by one goroutine, which groups
+// the Updates waiting at that moment into a single transaction (group
+// commit): each Update's fn runs inside its own SAVEPOINT, so a failing fn
+// rolls back only its own changes and gets its own error, and the batch pays
+// one fsync. Views read from a separate small pool of read-only connections
+// and never wait for the writer.
+//
+// Lock order: Store.closeMu, then wakeHub.mu.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+
+	"github.com/shoal-dev/shoal/internal/clock"
+	"github.com/shoal-dev/shoal/internal/store"
+)
+
+// Config configures Open.
+type Config struct {
+	// Dir is the data directory; the database is <Dir>/shoal.db and the
+	// process lock <Dir>/LOCK. It is created (0o755) if missing.
+	Dir string
+	// Clock gives real time for job leases; nil means clock.Real{}. Tests
+	// pass a manual clock to expire leases without waiting.
+	Clock clock.Clock
+	// Logger receives diagnostics; nil discards them.
+	Logger *slog.Logger
+}
+
+// Store is a store.Store backed by SQLite.
+type Store struct {
+	dir   string
+	clock clock.Clock
+	log   *slog.Logger
+	q     *queries
+	wake  wakeHub
+
+	lock    *os.File
+	writeDB *sql.DB   // holds exactly one connection: writer
+	writer  *sql.Conn // used only by the writer goroutine after Open
+	readDB  *sql.DB   // read-only pool for View and JobNextDue
+
+	reqs       chan *request // unbuffered: a send succeeds only while the writer runs
+	quit       chan struct{}
+	writerDone chan struct{}
+
+	closeMu sync.Mutex
+	closed  bool
+}
+
+var _ store.Store = (*Store)(nil)
+
+var errClosed = errors.New("sqlite store is closed")
+
+// maxBatch caps how many Updates share one commit, so one commit's latency
+// stays bounded under a flood of writers.
+const maxBatch = 256
+
+// busyTimeout is how long a statement waits for a lock held by another
+// connection of this process (a checkpoint, a reader starting) before
+// failing with SQLITE_BUSY.
+const busyTimeout = 10 * time.Second
+
+// Open opens (creating if needed) the store in cfg.Dir. It fails at once
+// with an error wrapping store.ErrLocked if another process has the
+// directory open.
+func Open(ctx context.Context, cfg Config) (_ *Store, err error) {
+	if cfg.Dir == "" {
+		return nil, errors.New("open sqlite store: no data directory")
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = clock.Real{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	q, err := loadQueries()
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite store: %w", err)
+	}
+	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("open sqlite store: %w", err)
+	}
+	s := &Store{
+		dir:        cfg.Dir,
+		clock:      cfg.Clock,
+		log:        cfg.Logger,
+		q:          q,
+		reqs:       make(chan *request),
+		quit:       make(chan struct{}),
+		writerDone: make(chan struct{}),
+	}
+	if s.lock, err = lockDir(cfg.Dir); err != nil {
+		return nil, fmt.Errorf("open sqlite store: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			s.closeHandles()
+		}
+	}()
+
+	path := filepath.Join(cfg.Dir, "shoal.db")
+	// synchronous=FULL fsyncs the WAL at every commit, so an Update that
+	// returned survives power loss (NORMAL in WAL mode may lose the last
+	// commits). Group commit is what makes that affordable: one fsync per
+	// batch, not per Update.
+	s.writeDB, err = sql.Open("sqlite", dsn(path, "journal_mode(WAL)", "synchronous(FULL)"))
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite store: %w", err)
+	}
+	s.writeDB.SetMaxOpenConns(1)
+	s.writeDB.SetMaxIdleConns(1)
+	s.writeDB.SetConnMaxLifetime(0)
+	s.writeDB.SetConnMaxIdleTime(0)
+	if s.writer, err = s.writeDB.Conn(ctx); err != nil {
+		return nil, fmt.Errorf("open sqlite store %s: %w", path, err)
+	}
+	if err := migrate(ctx, s.writer, s.clock.Now()); err != nil {
+		return nil, fmt.Errorf("open sqlite store %s: %w", path, err)
+	}
+	// The directory lock proves no other process is alive, so leases held
+	// by a crashed predecessor protect nothing: make those jobs claimable
+	// at once instead of after their lease runs out.
+	res, err := s.writer.ExecContext(ctx, s.q.JobLeasesClear)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite store: clear job leases: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		s.log.Info("released job leases of a previous process", "jobs", n, "dir", cfg.Dir)
+	}
+
+	s.readDB, err = sql.Open("sqlite", dsn(path, "query_only(1)"))
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite store: %w", err)
+	}
+	readers := min(max(runtime.GOMAXPROCS(0), 2), 8)
+	s.readDB.SetMaxOpenConns(readers)
+	s.readDB.SetMaxIdleConns(readers)
+	s.readDB.SetConnMaxIdleTime(0)
+	s.readDB.SetConnMaxLifetime(0)
+	if err := s.readDB.PingContext(ctx); err != nil {
+		return nil, fmt.Errorf("open sqlite store %s: %w", path, err)
+	}
+
+	go s.runWriter()
+	return s, nil
+}
+
+// dsn builds a modernc.org/sqlite data source name for path with the
+// common pragmas plus extra ones.
+func dsn(path string, pragmas ...string) string {
+	v := url.Values{}
+	v.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
+	for _, p := range pragmas {
+		v.Add("_pragma", p)
+	}
+	u := url.URL{Scheme: "file", Path: path, RawQuery: v.Encode()}
+	return u.String()
+}
+
+// Close stops the writer, closes the database and releases the directory
+// lock. Calls after Close fail; a second Close does nothing.
+func (s *Store) Close() error {
+	s.closeMu.Lock()
+	defer s.closeMu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	close(s.quit)
+	<-s.writerDone
+	return s.closeHandles()
+}
+
+func (s *Store) isClosed() bool {
+	s.closeMu.Lock()
+	defer s.closeMu.Unlock()
+	return s.closed
+}
+
+// closeHandles closes whatever Open managed to open.
+func (s *Store) closeHandles() error {
+	var errs []error
+	if s.readDB != nil {
+		errs = append(errs, s.readDB.Close())
+	}
+	if s.writer != nil {
+		errs = append(errs, s.writer.Close())
+	}
+	if s.writeDB != nil {
+		errs = append(errs, s.writeDB.Close())
+	}
+	if s.lock != nil {
+		// Closing the file releases the flock.
+		errs = append(errs, s.lock.Close())
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("close sqlite store: %w", err)
+	}
+	return nil
+}
+
+// Update queues fn for the writer and waits until the batch it joined has
+// committed. fn runs exactly once (SQLite never asks for a retry). fn must
+// not call Update itself: the writer is busy running it.
+func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
+	return s.update(ctx, func(t *tx) error { return fn(t) })
+}
+
+// View runs fn in a read-only transaction on a pooled connection.
+func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
+	if s.isClosed() {
+		return errClosed
+	}
+	sqlTx, err := s.readDB.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("view: begin: %w", err)
+	}
+	// A read-only transaction has nothing to commit.
+	defer sqlTx.Rollback()
+	t := &tx{s: s, db: sqlTx, readOnly: true}
+	defer t.finish()
+	return fn(t)
+}
+
+// JobClaim leases due jobs. It runs as one writer transaction, so two
+// claims can never lease the same job.
+func (s *Store) JobClaim(ctx context.Context, p *store.JobClaimParams) ([]store.Job, error) {
+	if p.Lease <= 0 {
+		return nil, fmt.Errorf("claim jobs of %s: lease must be positive, got %v", p.Queue, p.Lease)
+	}
+	var jobs []store.Job
+	err := s.update(ctx, func(t *tx) error {
+		var err error
+		jobs, err = t.jobClaim(ctx, p, s.clock.Now())
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return jobs, nil
+}
+
+// JobNextDue reads from the read pool: it needs no writer.
+func (s *Store) JobNextDue(ctx context.Context, queue string) (time.Time, bool, error) {
+	if s.isClosed() {
+		return time.Time{}, false, errClosed
+	}
+	var due int64
+	err := s.readDB.QueryRowContext(ctx, s.q.JobNextDue, queue, timeToNanos(s.clock.Now())).Scan(&due)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("next due job of %s: %w", queue, err)
+	}
+	return nanosToTime(due), true, nil
+}
+
+// Wake subscribes to commits that add or reschedule jobs of queue.
+func (s *Store) Wake(queue string) (<-chan struct{}, func()) {
+	return s.wake.subscribe(queue)
+}
+
+// Reset deletes every row and keeps the schema.
+func (s *Store) Reset(ctx context.Context) error {
+	return s.update(ctx, func(t *tx) error {
+		if _, err := t.db.ExecContext(context.WithoutCancel(ctx), s.q.Reset); err != nil {
+			return fmt.Errorf("reset: %w", err)
+		}
+		return nil
+	})
+}
