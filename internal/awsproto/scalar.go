@@ -27,7 +27,7 @@ const (
 )
 
 func checkTime(t time.Time) (time.Time, error) {
-	t = t.UTC().Truncate(time.Millisecond)
+	t = t.UTC().Round(time.Millisecond) // a double of epoch seconds is off by nanoseconds
 	if t.Before(minTime) || t.After(maxTime) {
 		return time.Time{}, fmt.Errorf("timestamp %s is out of range", t.Format(time.RFC3339))
 	}

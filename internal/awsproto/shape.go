@@ -49,9 +49,10 @@ type member struct {
 	shape *shape
 	// xmlName is the member's element name in query and XML bodies.
 	xmlName string
-	// itemName is the element wrapping each item of a non-flattened list
-	// ("member" unless the aws tag says member=Name, as S3's TagSet does).
-	itemName string
+	// names are the element names of list items and map entries in query
+	// and XML, from the aws tag's member=, key= and value= (S3's TagSet
+	// items are <Tag>, SNS's MessageAttributes keys <Name>).
+	names elemNames
 	// bound is true when the member lives outside the body in the REST
 	// protocols (uri, querystring, header, headers, statusCode).
 	bound bool
@@ -147,12 +148,18 @@ func buildMembers(s *shape, building map[reflect.Type]*shape) {
 			}
 			continue
 		}
-		m := member{Field: f, shape: buildShape(f.Type, building), xmlName: f.Name, itemName: "member"}
+		m := member{Field: f, shape: buildShape(f.Type, building), xmlName: f.Name, names: defaultNames}
 		if f.Tag.XMLName != "" {
 			m.xmlName = f.Tag.XMLName
 		}
-		if item := tagValue(s.typ.Field(f.Index).Tag.Get("aws"), "member"); item != "" {
-			m.itemName = item
+		tag := s.typ.Field(f.Index).Tag.Get("aws")
+		for _, n := range []struct {
+			key string
+			to  *string
+		}{{"member", &m.names.item}, {"key", &m.names.key}, {"value", &m.names.value}} {
+			if v := tagValue(tag, n.key); v != "" {
+				*n.to = v
+			}
 		}
 		switch f.Tag.Location {
 		case "uri", "querystring", "header", "headers", "statusCode":
@@ -165,8 +172,13 @@ func buildMembers(s *shape, building map[reflect.Type]*shape) {
 	}
 }
 
+// elemNames name the elements of list items and map entries.
+type elemNames struct{ item, key, value string }
+
+var defaultNames = elemNames{item: "member", key: "key", value: "value"}
+
 // tagValue reads key=value from an aws tag. dispatch.ParseTag has no field
-// for the list item element name, so it is read here.
+// for the item and entry element names, so they are read here.
 func tagValue(tag, key string) string {
 	for _, part := range strings.Split(tag, ",") {
 		if k, v, ok := strings.Cut(part, "="); ok && k == key {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shoal-dev/shoal/internal/clock"
 	"github.com/shoal-dev/shoal/internal/dispatch"
 )
 
@@ -91,8 +92,15 @@ func (g *Gateway) verify(r *http.Request, body []byte, spec *dispatch.Spec, c *c
 	if t, err := requestTime(c.Time); err != nil {
 		return dispatch.Errorf(http.StatusForbidden, "IncompleteSignature", "X-Amz-Date %q is not of the form yyyyMMdd'T'HHmmss'Z'", c.Time)
 	} else if !c.Presigned {
-		if d := g.clock.Now().Sub(t); d > maxSkew || d < -maxSkew {
-			return dispatch.Errorf(http.StatusForbidden, "SignatureDoesNotMatch", "Signature expired: %s is now earlier than %s (%s - 15 min.)", c.Time, g.clock.Now().UTC().Format("20060102T150405Z"), g.clock.Now().UTC().Format("20060102T150405Z"))
+		// Skew is judged on the wall clock, not the emulated one: the client
+		// signs with its real time even when shoal runs a manual clock.
+		now := clock.Real{}.Now().UTC()
+		if d := now.Sub(t); d > maxSkew || d < -maxSkew {
+			code, status := "InvalidSignatureException", http.StatusBadRequest
+			if query || rest {
+				code, status = "SignatureDoesNotMatch", http.StatusForbidden
+			}
+			return dispatch.Errorf(status, code, "Signature expired: %s is now earlier than %s (%s - 15 min.)", c.Time, now.Add(-maxSkew).Format("20060102T150405Z"), now.Format("20060102T150405Z"))
 		}
 	}
 	want := signature(r, body, c, secret)

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/shoal-dev/shoal/internal/awsproto"
-	"github.com/shoal-dev/shoal/internal/clock"
 	"github.com/shoal-dev/shoal/internal/dispatch"
 )
 
@@ -23,7 +22,6 @@ const MaxBodyBytes = 16 << 20
 // Config configures a Gateway.
 type Config struct {
 	Registry *dispatch.Registry
-	Clock    clock.Clock
 	Logger   *slog.Logger
 	// Credentials, when set, turns on SigV4 verification (--auth verify);
 	// otherwise signatures are parsed for account and region but not checked.
@@ -35,7 +33,6 @@ type Config struct {
 // Gateway is the http.Handler in front of the registry.
 type Gateway struct {
 	reg      *dispatch.Registry
-	clock    clock.Clock
 	log      *slog.Logger
 	creds    Credentials
 	admin    *Admin
@@ -48,7 +45,6 @@ type Gateway struct {
 func New(cfg Config) *Gateway {
 	g := &Gateway{
 		reg:      cfg.Registry,
-		clock:    cfg.Clock,
 		log:      cfg.Logger,
 		creds:    cfg.Credentials,
 		admin:    cfg.Admin,

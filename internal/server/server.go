@@ -90,7 +90,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	admin := &gateway.Admin{Version: cfg.Version, Clock: cfg.Clock, Services: s.health, Reset: s.reset}
 	s.http = &http.Server{
-		Handler:           gateway.New(gateway.Config{Registry: s.registry, Clock: cfg.Clock, Logger: cfg.Logger, Credentials: cfg.Credentials, Admin: admin}),
+		Handler:           gateway.New(gateway.Config{Registry: s.registry, Logger: cfg.Logger, Credentials: cfg.Credentials, Admin: admin}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
 	}

@@ -173,7 +173,7 @@ func validNameChars(s string) bool {
 // has "//" in it.
 func hasEmptySegment(name string) bool {
 	rest := strings.TrimPrefix(name, "/")
-	return rest == "" || strings.HasSuffix(rest, "/") || strings.Contains(rest, "//")
+	return rest == "" || strings.HasPrefix(rest, "/") || strings.HasSuffix(rest, "/") || strings.Contains(rest, "//")
 }
 
 // levels counts the hierarchy levels of a name: "/a/b/c" has three.

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func getJSON(t *testing.T, method, url, body string, v any) int {
@@ -56,12 +57,13 @@ func TestHealthClockReset(t *testing.T) {
 	// The parameter's timestamp comes from the manual clock.
 	s.MustAWS("ssm", "put-parameter", "--name", "/clock/p", "--type", "String", "--value", "v")
 	out := s.MustAWS("ssm", "get-parameter", "--name", "/clock/p")
-	var p struct{ Parameter struct{ LastModifiedDate string } }
+	// CLI v1 prints timestamps as the wire's epoch seconds.
+	var p struct{ Parameter struct{ LastModifiedDate float64 } }
 	if err := json.Unmarshal([]byte(out), &p); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(p.Parameter.LastModifiedDate, "2024-06-11T12:53:04") {
-		t.Errorf("LastModifiedDate = %q, want the manual clock's time", p.Parameter.LastModifiedDate)
+	if want := float64(time.Date(2024, 6, 11, 12, 53, 4, 0, time.UTC).Unix()); p.Parameter.LastModifiedDate != want {
+		t.Errorf("LastModifiedDate = %v, want %v (the manual clock's time)", p.Parameter.LastModifiedDate, want)
 	}
 
 	var r struct{ Reset bool }

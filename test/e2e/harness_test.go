@@ -172,11 +172,24 @@ func (s *Shoal) env() []string {
 		"AWS_ACCESS_KEY_ID=123456789012",
 		"AWS_SECRET_ACCESS_KEY=test",
 		"AWS_DEFAULT_REGION=eu-west-1",
-		"AWS_CONFIG_FILE=/dev/null",
+		"AWS_CONFIG_FILE="+s.cliConfig(),
 		"AWS_SHARED_CREDENTIALS_FILE=/dev/null",
 		"AWS_PAGER=",
 		"AWS_MAX_ATTEMPTS=1",
 	)
+}
+
+// cliConfig writes the CLI's config: AWS CLI v1 fetches a parameter value
+// that looks like a URL (the seed's StringList of WordPress endpoints does)
+// unless cli_follow_urlparam is off.
+func (s *Shoal) cliConfig() string {
+	path := filepath.Join(s.Dir, "..", "aws-config")
+	if _, err := os.Stat(path); err != nil {
+		if err := os.WriteFile(path, []byte("[default]\ncli_follow_urlparam = false\n"), 0o600); err != nil {
+			s.t.Fatal(err)
+		}
+	}
+	return path
 }
 
 // AWS runs the AWS CLI against the process and returns its stdout; a

@@ -70,8 +70,12 @@ func TestCLISSM(t *testing.T) {
 		t.Errorf("overwrite without --overwrite: err = %v", err)
 	}
 	_, err = s.AWS("ssm", "put-parameter", "--name", "/aws/reserved", "--type", "String", "--value", "x")
+	if err == nil || !strings.Contains(err.Error(), "(AccessDeniedException)") {
+		t.Errorf("reserved /aws name: err = %v", err)
+	}
+	_, err = s.AWS("ssm", "put-parameter", "--name", "ssm-name", "--type", "String", "--value", "x")
 	if err == nil || !strings.Contains(err.Error(), "(ValidationException)") {
-		t.Errorf("reserved name: err = %v", err)
+		t.Errorf("reserved ssm prefix: err = %v", err)
 	}
 	// The failed requests changed nothing.
 	checkSeedParams(t, s)

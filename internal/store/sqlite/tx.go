@@ -200,6 +200,8 @@ func (t *tx) RecordScan(ctx context.Context, p *store.RecordScanParams) ([]store
 		var skipValue, skipKey, exact any
 		if p.Value != nil {
 			exact = *p.Value
+			// The least string above Value, so the walk stops after it.
+			hi = *p.Value + "\x00"
 		}
 		if p.After != "" {
 			v, k := splitAfter(p.After, p.Value)

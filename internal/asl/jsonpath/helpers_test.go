@@ -1,0 +1,29 @@
+package jsonpath
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+)
+
+// doc decodes JSON with UseNumber, the shared asl value model.
+func doc(t testing.TB, s string) any {
+	t.Helper()
+	d := json.NewDecoder(bytes.NewReader([]byte(s)))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		t.Fatalf("bad test JSON %q: %v", s, err)
+	}
+	return v
+}
+
+// canon renders a value as compact JSON for comparisons.
+func canon(t testing.TB, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatalf("marshal: %v", err)
+	}
+	return string(b)
+}
