@@ -29,7 +29,7 @@ func ForProtocol(protocol string) (Codec, bool) {
 // For picks the codec for r among the protocols spec accepts, from the
 // request's own signals, strongest first:
 //
-//	smithy-protocol: rpc-v2-cbor, or a /service/ path  → smithy-rpc-v2-cbor
+//	smithy-protocol: rpc-v2-cbor, or a CBOR path       → smithy-rpc-v2-cbor
 //	X-Amz-Target                                        → awsJson
 //	a form body, or an Action parameter in the URL      → query
 //	anything else                                       → the spec's REST protocol
@@ -59,7 +59,9 @@ func For(r *http.Request, spec *dispatch.Spec) (Codec, error) {
 
 	var p string
 	switch {
-	case strings.EqualFold(r.Header.Get("Smithy-Protocol"), "rpc-v2-cbor") || strings.HasPrefix(r.URL.Path, "/service/"):
+	case strings.EqualFold(r.Header.Get("Smithy-Protocol"), "rpc-v2-cbor") || (accepts(dispatch.CBOR) && isCBORPath(r.URL.Path)):
+		// The path alone decides only for services that speak CBOR: an S3
+		// bucket may well be called "service".
 		p = dispatch.CBOR
 	case r.Header.Get("X-Amz-Target") != "":
 		p = dispatch.JSON
@@ -80,6 +82,16 @@ func For(r *http.Request, spec *dispatch.Spec) (Codec, error) {
 	}
 	c, _ := ForProtocol(p)
 	return c, nil
+}
+
+// isCBORPath reports a path of the form /service/<name>/operation/<op>.
+func isCBORPath(p string) bool {
+	rest, ok := strings.CutPrefix(p, "/service/")
+	if !ok {
+		return false
+	}
+	parts := strings.Split(rest, "/")
+	return len(parts) == 3 && parts[0] != "" && parts[1] == "operation" && parts[2] != ""
 }
 
 // isForm reports the query protocol's marks: a form body or ?Action=.

@@ -152,13 +152,12 @@ func buildMembers(s *shape, building map[reflect.Type]*shape) {
 		if f.Tag.XMLName != "" {
 			m.xmlName = f.Tag.XMLName
 		}
-		tag := s.typ.Field(f.Index).Tag.Get("aws")
 		for _, n := range []struct {
-			key string
-			to  *string
-		}{{"member", &m.names.item}, {"key", &m.names.key}, {"value", &m.names.value}} {
-			if v := tagValue(tag, n.key); v != "" {
-				*n.to = v
+			from string
+			to   *string
+		}{{f.Tag.Member, &m.names.item}, {f.Tag.Key, &m.names.key}, {f.Tag.Value, &m.names.value}} {
+			if n.from != "" {
+				*n.to = n.from
 			}
 		}
 		switch f.Tag.Location {
@@ -176,17 +175,6 @@ func buildMembers(s *shape, building map[reflect.Type]*shape) {
 type elemNames struct{ item, key, value string }
 
 var defaultNames = elemNames{item: "member", key: "key", value: "value"}
-
-// tagValue reads key=value from an aws tag. dispatch.ParseTag has no field
-// for the item and entry element names, so they are read here.
-func tagValue(tag, key string) string {
-	for _, part := range strings.Split(tag, ",") {
-		if k, v, ok := strings.Cut(part, "="); ok && k == key {
-			return v
-		}
-	}
-	return ""
-}
 
 // present reports whether member value v goes on the wire: nil pointers,
 // slices, maps and interfaces never do, and omitempty drops zero values.

@@ -17,7 +17,8 @@ import (
 //
 // The aws tag carries the model's constraints (Validate checks them) and the
 // REST bindings the codecs read (location=uri|querystring|header|headers|
-// payload|statusCode, name=<locationName>). Validation happens in the
+// payload|statusCode, name=<locationName>, flattened, xmlname=, and the list
+// and map element names member=, key=, value=). Validation happens in the
 // registry, so HTTP and in-process calls fail alike.
 
 // Tag is a parsed aws struct tag.
@@ -29,6 +30,10 @@ type Tag struct {
 	Name     string // locationName for uri/querystring/header bindings
 	Flat     bool   // query/xml flattened lists and maps
 	XMLName  string // member element name where it differs from the json name
+	// Element names of list items and map entries in query and XML, where
+	// the model renames them (S3's <Tag> items, SNS's Name/Value entries);
+	// empty means member, key and value.
+	Member, Key, Value string
 }
 
 // ParseTag parses an aws struct tag.
@@ -57,6 +62,12 @@ func ParseTag(s string) Tag {
 			t.Flat = true
 		case "xmlname":
 			t.XMLName = v
+		case "member":
+			t.Member = v
+		case "key":
+			t.Key = v
+		case "value":
+			t.Value = v
 		}
 	}
 	return t
