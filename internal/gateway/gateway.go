@@ -98,9 +98,8 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, requestID string
 		return "", "", sw.status
 	}
 	service = spec.Name
-	codec, err := awsproto.For(r, spec)
+	codec, err := awsproto.For(r, spec) // never nil: on error, the service's own protocol
 	if err != nil {
-		codec, _ = awsproto.For(r, &dispatch.Spec{Name: spec.Name, Protocols: spec.Protocols[:1], TargetPrefix: spec.TargetPrefix, JSONVersion: spec.JSONVersion, XMLNamespace: spec.XMLNamespace})
 		fail(codec, nil, asAWSError(err))
 		return service, "", sw.status
 	}
@@ -217,17 +216,8 @@ func asAWSError(err error) *dispatch.Error {
 // fallbackCodec picks a codec to report an unknown service in the protocol
 // the client is speaking, so its SDK can parse the error.
 func fallbackCodec(r *http.Request) (awsproto.Codec, *dispatch.Spec) {
-	spec := &dispatch.Spec{Name: "unknown", Protocols: []string{dispatch.JSON}, JSONVersion: "1.1"}
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") || r.URL.Query().Get("Action") != "" {
-		spec.Protocols = []string{dispatch.Query}
-	} else if r.Header.Get("Smithy-Protocol") == "rpc-v2-cbor" {
-		spec.Protocols = []string{dispatch.CBOR}
-	}
-	codec, err := awsproto.For(r, spec)
-	if err != nil {
-		spec.Protocols = []string{dispatch.JSON}
-		codec, _ = awsproto.For(r, spec)
-	}
+	spec := &dispatch.Spec{Name: "unknown", Protocols: []string{dispatch.JSON, dispatch.Query, dispatch.CBOR}, JSONVersion: "1.1"}
+	codec, _ := awsproto.For(r, spec)
 	return codec, spec
 }
 

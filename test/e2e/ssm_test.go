@@ -204,3 +204,21 @@ func postgresURL(t *testing.T) string {
 	})
 	return base + "&search_path=" + schema
 }
+
+// TestCLIUnimplementedIsLoud: a service or operation shoal lacks fails with
+// the protocol's error, never a silent success.
+func TestCLIUnimplementedIsLoud(t *testing.T) {
+	requireTool(t, "aws", "--version")
+	s := Start(t)
+	for _, tc := range []struct {
+		args []string
+		code string
+	}{
+		{[]string{"ssm", "list-documents"}, "(UnknownOperationException)"},
+		{[]string{"sns", "list-topics"}, "(InvalidAction)"},
+	} {
+		if _, err := s.AWS(tc.args...); err == nil || !strings.Contains(err.Error(), tc.code) {
+			t.Errorf("aws %v: err = %v, want %s", tc.args, err, tc.code)
+		}
+	}
+}
