@@ -7,7 +7,7 @@ import "github.com/shoal-dev/shoal/internal/asl/jsonata"
 type assigner struct {
 	names []string // the variables it assigns
 	p     *payload
-	j *jsonata.Template
+	j     *jsonata.Template
 }
 
 // eval computes the variables. Every expression sees the variables as they

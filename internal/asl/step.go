@@ -149,4 +149,3 @@ func (st *state) catchWith(i int, c *catcher, input any, f Failure, env *Env) (D
 	}
 	return &Catch{Next: c.next, Output: out, Assigned: assigned, Catcher: i, Failure: f}, nil
 }
-

@@ -58,7 +58,9 @@ func TestHealthClockReset(t *testing.T) {
 	s.MustAWS("ssm", "put-parameter", "--name", "/clock/p", "--type", "String", "--value", "v")
 	out := s.MustAWS("ssm", "get-parameter", "--name", "/clock/p")
 	// CLI v1 prints timestamps as the wire's epoch seconds.
-	var p struct{ Parameter struct{ LastModifiedDate float64 } }
+	var p struct {
+		Parameter struct{ LastModifiedDate float64 }
+	}
 	if err := json.Unmarshal([]byte(out), &p); err != nil {
 		t.Fatal(err)
 	}

@@ -4,13 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/shoal-dev/shoal/internal/store/postgres/pgtest"
 )
 
 // The parameters the seed's raw WordPress function reads.
@@ -140,7 +139,7 @@ func TestSSMSurvivesRestartAndKill(t *testing.T) {
 		t.Run(st, func(t *testing.T) {
 			var args []string
 			if st == "postgres" {
-				args = []string{"--store", postgresURL(t)}
+				args = []string{"--store", pgtest.NewSchema(t)}
 			}
 			s := Start(t, args...)
 			putSeedParams(t, s)
@@ -170,39 +169,6 @@ func TestSecondInstanceOnSameDataDirFails(t *testing.T) {
 	if !strings.Contains(string(out), "another shoal process") {
 		t.Errorf("second instance said %q, want a message naming the other process", out)
 	}
-}
-
-// postgresURL makes a fresh schema for one test and returns a URL whose
-// search_path selects it.
-func postgresURL(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv("SHOAL_TEST_POSTGRES")
-	if base == "" {
-		base = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		if os.Getenv("CI") != "" || os.Getenv("SHOAL_REQUIRE_POSTGRES") != "" {
-			t.Fatalf("PostgreSQL is required: %v", err)
-		}
-		t.Skipf("PostgreSQL not reachable at %s (%v); start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start", base, err)
-	}
-	defer conn.Close(ctx)
-	schema := fmt.Sprintf("e2e_%d", time.Now().UnixNano())
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if c, err := pgx.Connect(ctx, base); err == nil {
-			_, _ = c.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
-			c.Close(ctx)
-		}
-	})
-	return base + "&search_path=" + schema
 }
 
 // TestCLIUnimplementedIsLoud: a service or operation shoal lacks fails with

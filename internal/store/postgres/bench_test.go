@@ -5,11 +5,12 @@ import (
 
 	"github.com/shoal-dev/shoal/internal/clock"
 	"github.com/shoal-dev/shoal/internal/store/postgres"
+	"github.com/shoal-dev/shoal/internal/store/postgres/pgtest"
 	"github.com/shoal-dev/shoal/internal/store/storetest"
 )
 
 func openBench(b *testing.B) *postgres.Store {
-	s := open(b, newSchema(b), clock.Real{})
+	s := open(b, pgtest.NewSchema(b), clock.Real{})
 	b.Cleanup(func() { s.Close() })
 	return s
 }

@@ -93,8 +93,10 @@ func prefixEnd(prefix string) (end string, ok bool) {
 }
 
 // splitAfter splits an index scan's After, "<index value>\x00<key>", at its
-// last NUL, so index values may themselves contain NULs. When Value is set a
-// bare key (no NUL) is accepted as the position within that value.
+// last NUL, so index values may themselves contain NULs (keys may not).
+// Without a NUL, After is taken as a bare key within Value when Value is
+// set, else as an index value to resume at (entries with that value and a
+// non-empty key are still returned).
 func splitAfter(after string, value *string) (v, key string) {
 	if i := strings.LastIndexByte(after, 0); i >= 0 {
 		return after[:i], after[i+1:]

@@ -2,11 +2,7 @@ package postgres_test
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
-	"net/url"
-	"os"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,75 +12,9 @@ import (
 	"github.com/shoal-dev/shoal/internal/clock"
 	"github.com/shoal-dev/shoal/internal/store"
 	"github.com/shoal-dev/shoal/internal/store/postgres"
+	"github.com/shoal-dev/shoal/internal/store/postgres/pgtest"
 	"github.com/shoal-dev/shoal/internal/store/storetest"
 )
-
-// serverURL finds the test server: $SHOAL_TEST_POSTGRES, or a local
-// PostgreSQL with trust authentication as user postgres or root.
-func serverURL(tb testing.TB) string {
-	tb.Helper()
-	candidates := []string{
-		"postgres://postgres@127.0.0.1:5432/test?sslmode=disable&connect_timeout=5",
-		"postgres://root@127.0.0.1:5432/test?sslmode=disable&connect_timeout=5",
-	}
-	if env := os.Getenv("SHOAL_TEST_POSTGRES"); env != "" {
-		candidates = []string{env}
-	}
-	var errs []string
-	for _, u := range candidates {
-		conn, err := pgx.Connect(context.Background(), u)
-		if err == nil {
-			conn.Close(context.Background())
-			return u
-		}
-		errs = append(errs, err.Error())
-	}
-	tb.Skipf("no PostgreSQL for tests (%s). Start one with:\n"+
-		"  pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start\n"+
-		"or point SHOAL_TEST_POSTGRES at a server.", strings.Join(errs, "; "))
-	return ""
-}
-
-// newSchema creates a schema of its own for one test or benchmark, drops it
-// afterwards, and returns a URL whose search_path selects it.
-func newSchema(tb testing.TB) string {
-	tb.Helper()
-	base := serverURL(tb)
-	ctx := context.Background()
-	schema := "shoaltest_" + strings.ToLower(rand.Text()[:12])
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		tb.Fatalf("connect: %v", err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		tb.Fatalf("create schema: %v", err)
-	}
-	tb.Cleanup(func() {
-		conn, err := pgx.Connect(ctx, base)
-		if err != nil {
-			tb.Errorf("drop schema %s: %v", schema, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			tb.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	// pgx sends unknown URL parameters as run-time parameters
-	// (RuntimeParams), so this sets search_path on every connection.
-	if !strings.Contains(base, "://") {
-		return base + " search_path=" + schema
-	}
-	u, err := url.Parse(base)
-	if err != nil {
-		tb.Fatalf("parse %s: %v", base, err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
 
 func open(tb testing.TB, url string, clk clock.Clock) *postgres.Store {
 	tb.Helper()
@@ -96,7 +26,7 @@ func open(tb testing.TB, url string, clk clock.Clock) *postgres.Store {
 }
 
 func factory(t *testing.T) storetest.Opener {
-	url := newSchema(t)
+	url := pgtest.NewSchema(t)
 	return func(t *testing.T, clk clock.Clock) store.Store { return open(t, url, clk) }
 }
 
@@ -106,7 +36,7 @@ func TestConformance(t *testing.T) {
 
 // Two Stores on one schema stand for two shoal processes.
 func twoProcesses(t *testing.T) (a, b *postgres.Store, url string) {
-	url = newSchema(t)
+	url = pgtest.NewSchema(t)
 	clk := clock.NewManual(time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC))
 	a, b = open(t, url, clk), open(t, url, clk)
 	t.Cleanup(func() { a.Close(); b.Close() })

@@ -12,13 +12,13 @@ var queriesSQL string
 // queries holds the driver's SQL, loaded by name from queries.sql.
 type queries struct {
 	RecordGet, RecordInsert, RecordUpsert, RecordUpdateVersion, RecordVersion string
-	RecordDelete, RecordIndexesDelete, RecordIndexInsert                     string
-	RecordScan, RecordScanIndex                                              string
-	LogReserve, LogEntryInsert, LogRead, LogReadReverse, LogLen             string
-	LogEntriesDelete, LogHeadDelete                                          string
-	JobPut, JobGet, JobDelete, JobDeleteLeased, JobExists, JobClaim          string
-	JobNextDue, JobLeasesClear                                               string
-	Reset                                                                    string
+	RecordDelete, RecordIndexesDelete, RecordIndexInsert                      string
+	RecordScan, RecordScanIndex                                               string
+	LogReserve, LogEntryInsert, LogRead, LogReadReverse, LogLen               string
+	LogEntriesDelete, LogHeadDelete                                           string
+	JobPut, JobGet, JobDelete, JobDeleteLeased, JobExists, JobClaim           string
+	JobNextDue, JobLeasesClear                                                string
+	Reset                                                                     string
 }
 
 func loadQueries() (*queries, error) {

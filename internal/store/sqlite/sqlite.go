@@ -8,7 +8,9 @@
 // one fsync. Views read from a separate small pool of read-only connections
 // and never wait for the writer.
 //
-// Lock order: Store.closeMu, then wakeHub.mu.
+// Locks: wakeHub.mu guards subscriptions and is never held while calling
+// out; the writer goroutine owns the write connection, and an idle reader
+// belongs to whoever took it from Store.readers.
 package sqlite
 
 import (
@@ -22,7 +24,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
@@ -51,17 +53,18 @@ type Store struct {
 	q     *queries
 	wake  wakeHub
 
-	lock    *os.File
-	writeDB *sql.DB   // holds exactly one connection: writer
-	writer  *sql.Conn // used only by the writer goroutine after Open
-	readDB  *sql.DB   // read-only pool for View and JobNextDue
+	lock     *os.File
+	writeDB  *sql.DB    // holds exactly one connection: writer
+	writer   *conn      // used only by the writer goroutine after Open
+	readDB   *sql.DB    // query_only connections for View and JobNextDue
+	readers  chan *conn // the idle ones; a reader's statements stay prepared
+	nreaders int        // how many readers exist
 
 	reqs       chan *request // unbuffered: a send succeeds only while the writer runs
 	quit       chan struct{}
 	writerDone chan struct{}
 
-	closeMu sync.Mutex
-	closed  bool
+	closed atomic.Bool
 }
 
 var _ store.Store = (*Store)(nil)
@@ -128,16 +131,18 @@ func Open(ctx context.Context, cfg Config) (_ *Store, err error) {
 	s.writeDB.SetMaxIdleConns(1)
 	s.writeDB.SetConnMaxLifetime(0)
 	s.writeDB.SetConnMaxIdleTime(0)
-	if s.writer, err = s.writeDB.Conn(ctx); err != nil {
+	wc, err := s.writeDB.Conn(ctx)
+	if err != nil {
 		return nil, fmt.Errorf("open sqlite store %s: %w", path, err)
 	}
-	if err := migrate(ctx, s.writer, s.clock.Now()); err != nil {
+	s.writer = newConn(wc)
+	if err := migrate(ctx, wc, s.clock.Now()); err != nil {
 		return nil, fmt.Errorf("open sqlite store %s: %w", path, err)
 	}
 	// The directory lock proves no other process is alive, so leases held
 	// by a crashed predecessor protect nothing: make those jobs claimable
 	// at once instead of after their lease runs out.
-	res, err := s.writer.ExecContext(ctx, s.q.JobLeasesClear)
+	res, err := wc.ExecContext(ctx, s.q.JobLeasesClear)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite store: clear job leases: %w", err)
 	}
@@ -154,8 +159,14 @@ func Open(ctx context.Context, cfg Config) (_ *Store, err error) {
 	s.readDB.SetMaxIdleConns(readers)
 	s.readDB.SetConnMaxIdleTime(0)
 	s.readDB.SetConnMaxLifetime(0)
-	if err := s.readDB.PingContext(ctx); err != nil {
-		return nil, fmt.Errorf("open sqlite store %s: %w", path, err)
+	s.readers = make(chan *conn, readers)
+	for range readers {
+		c, err := s.readDB.Conn(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite store %s: reader: %w", path, err)
+		}
+		s.readers <- newConn(c)
+		s.nreaders++
 	}
 
 	go s.runWriter()
@@ -177,31 +188,28 @@ func dsn(path string, pragmas ...string) string {
 // Close stops the writer, closes the database and releases the directory
 // lock. Calls after Close fail; a second Close does nothing.
 func (s *Store) Close() error {
-	s.closeMu.Lock()
-	defer s.closeMu.Unlock()
-	if s.closed {
+	if !s.closed.CompareAndSwap(false, true) {
 		return nil
 	}
-	s.closed = true
 	close(s.quit)
 	<-s.writerDone
 	return s.closeHandles()
 }
 
-func (s *Store) isClosed() bool {
-	s.closeMu.Lock()
-	defer s.closeMu.Unlock()
-	return s.closed
-}
+func (s *Store) isClosed() bool { return s.closed.Load() }
 
 // closeHandles closes whatever Open managed to open.
 func (s *Store) closeHandles() error {
 	var errs []error
+	// Waits for Views in flight to hand their readers back.
+	for range s.nreaders {
+		errs = append(errs, (<-s.readers).close())
+	}
 	if s.readDB != nil {
 		errs = append(errs, s.readDB.Close())
 	}
 	if s.writer != nil {
-		errs = append(errs, s.writer.Close())
+		errs = append(errs, s.writer.close())
 	}
 	if s.writeDB != nil {
 		errs = append(errs, s.writeDB.Close())
@@ -217,26 +225,46 @@ func (s *Store) closeHandles() error {
 }
 
 // Update queues fn for the writer and waits until the batch it joined has
-// committed. fn runs exactly once (SQLite never asks for a retry). fn must
-// not call Update itself: the writer is busy running it.
+// committed. fn runs exactly once (SQLite never asks for a retry), on the
+// writer goroutine, inside a SAVEPOINT of the batch's transaction. So fn must
+// not call Update or JobClaim (the writer is busy running it: deadlock) nor
+// runtime.Goexit (t.Fatal), which would stop the writer; a panic is carried
+// back and re-raised in the caller. If ctx ends before fn starts, fn does
+// not run; once it has started, Update waits for the commit and reports it.
 func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
 	return s.update(ctx, func(t *tx) error { return fn(t) })
 }
 
-// View runs fn in a read-only transaction on a pooled connection.
+// View runs fn in a read-only transaction on one of the readers.
 func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
-	if s.isClosed() {
-		return errClosed
-	}
-	sqlTx, err := s.readDB.BeginTx(ctx, nil)
+	c, err := s.reader(ctx)
 	if err != nil {
+		return fmt.Errorf("view: %w", err)
+	}
+	defer func() { s.readers <- c }()
+	if _, err := c.ExecContext(ctx, "BEGIN"); err != nil {
 		return fmt.Errorf("view: begin: %w", err)
 	}
 	// A read-only transaction has nothing to commit.
-	defer sqlTx.Rollback()
-	t := &tx{s: s, db: sqlTx, readOnly: true}
+	defer c.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+	t := &tx{s: s, db: c, readOnly: true}
 	defer t.finish()
 	return fn(t)
+}
+
+// reader takes an idle reader; the caller must put it back.
+func (s *Store) reader(ctx context.Context) (*conn, error) {
+	if s.isClosed() {
+		return nil, errClosed
+	}
+	select {
+	case c := <-s.readers:
+		return c, nil
+	case <-s.quit:
+		return nil, errClosed
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // JobClaim leases due jobs. It runs as one writer transaction, so two
@@ -259,11 +287,13 @@ func (s *Store) JobClaim(ctx context.Context, p *store.JobClaimParams) ([]store.
 
 // JobNextDue reads from the read pool: it needs no writer.
 func (s *Store) JobNextDue(ctx context.Context, queue string) (time.Time, bool, error) {
-	if s.isClosed() {
-		return time.Time{}, false, errClosed
+	c, err := s.reader(ctx)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("next due job of %s: %w", queue, err)
 	}
+	defer func() { s.readers <- c }()
 	var due int64
-	err := s.readDB.QueryRowContext(ctx, s.q.JobNextDue, queue, timeToNanos(s.clock.Now())).Scan(&due)
+	err = c.QueryRowContext(ctx, s.q.JobNextDue, queue, timeToNanos(s.clock.Now())).Scan(&due)
 	if errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, false, nil
 	}
@@ -281,7 +311,8 @@ func (s *Store) Wake(queue string) (<-chan struct{}, func()) {
 // Reset deletes every row and keeps the schema.
 func (s *Store) Reset(ctx context.Context) error {
 	return s.update(ctx, func(t *tx) error {
-		if _, err := t.db.ExecContext(context.WithoutCancel(ctx), s.q.Reset); err != nil {
+		// Several statements: run unprepared, on the writer's connection.
+		if _, err := s.writer.conn.ExecContext(context.WithoutCancel(ctx), s.q.Reset); err != nil {
 			return fmt.Errorf("reset: %w", err)
 		}
 		return nil

@@ -176,6 +176,9 @@ func (t *tx) RecordScan(ctx context.Context, p *store.RecordScanParams) ([]store
 	if err := t.check(false); err != nil {
 		return nil, fmt.Errorf("scan %s: %w", p.Table, err)
 	}
+	if p.Index != "" && p.Value != nil && !strings.HasPrefix(*p.Value, p.Prefix) {
+		return nil, nil // Value and Prefix exclude each other
+	}
 	limit := int64(p.Limit)
 	if limit <= 0 {
 		limit = -1

@@ -99,6 +99,7 @@ func testScanCases(t *testing.T, e *env) {
 		{"index value after last", store.RecordScanParams{Index: "color", Value: ptr("red"), After: "red\x00ba"}, nil},
 		{"index value limit", store.RecordScanParams{Index: "color", Value: ptr("red"), Limit: 2}, []string{"a", "abc"}},
 		{"index value and prefix", store.RecordScanParams{Index: "color", Value: ptr("red"), Prefix: "r"}, []string{"a", "abc", "ba"}},
+		{"index value outside prefix", store.RecordScanParams{Index: "color", Value: ptr("blue"), Prefix: "a"}, nil},
 		{"index prefix", store.RecordScanParams{Index: "color", Prefix: "r"}, []string{"a", "abc", "ba", "c"}},
 		{"index prefix multibyte", store.RecordScanParams{Index: "color", Prefix: "é"}, []string{"é2"}},
 		{"index prefix after", store.RecordScanParams{Index: "color", Prefix: "r", After: "red\x00ba"}, []string{"c"}},
