@@ -47,7 +47,7 @@ type budget struct {
 // stack limit.
 const (
 	MaxEvalDepth = 10000
-	MaxEvalSteps = 50_000_000
+	MaxEvalSteps = 5_000_000
 )
 
 func (s *environment) bind(name string, value reflect.Value) {

@@ -515,3 +515,25 @@ func TestConcurrentEval(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestRunawayExpressionsFail: a user's expression can neither crash the
+// process by recursing forever nor run without end; both fail the state
+// with States.QueryEvaluationError.
+func TestRunawayExpressionsFail(t *testing.T) {
+	for _, tc := range []struct{ name, expr, want string }{
+		{"unbounded recursion", `($f := function($x){ $f($x) }; $f(1))`, "Stack overflow"},
+		{"exponential work", `($fib := function($n){ $n < 2 ? $n : $fib($n-1) + $fib($n-2) }; $fib(40))`, "timeout"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, err := Compile(tc.expr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = e.Eval(&Bindings{})
+			var ee *EvalError
+			if !errors.As(err, &ee) || ee.Name() != QueryEvaluationError || !strings.Contains(ee.Cause, tc.want) {
+				t.Fatalf("err = %v, want %s mentioning %q", err, QueryEvaluationError, tc.want)
+			}
+		})
+	}
+}
