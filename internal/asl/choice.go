@@ -2,11 +2,14 @@ package asl
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/shoal-dev/shoal/internal/asl/jsonata"
 	"github.com/shoal-dev/shoal/internal/asl/jsonpath"
+	"github.com/shoal-dev/shoal/internal/asl/value"
 )
 
 // choiceRule is one entry of Choices: a JSONPath boolean expression or a
@@ -97,7 +100,7 @@ func compileCondition(o *object, top bool) *condition {
 		allowed = append(allowed, "Next", "Assign")
 	}
 	var ops []string
-	for _, k := range sortedKeys(o.m) {
+	for _, k := range slices.Sorted(maps.Keys(o.m)) {
 		base := strings.TrimSuffix(k, "Path")
 		if _, ok := comparators[k]; ok {
 			ops = append(ops, k)
@@ -295,7 +298,7 @@ func compare(op string, v, operand any, ts time.Time, pattern []matchPart) bool 
 		if !ok1 || !ok2 {
 			return false
 		}
-		return ordered(op, jsonpath.CompareNumbers(a, b))
+		return ordered(op, value.CompareNumbers(a, b))
 	case op == "BooleanEquals":
 		a, ok1 := v.(bool)
 		b, ok2 := operand.(bool)

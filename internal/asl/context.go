@@ -1,6 +1,10 @@
 package asl
 
-import "time"
+import (
+	"time"
+
+	"github.com/shoal-dev/shoal/internal/asl/value"
+)
 
 // Context is the context object a state sees as $$ (JSONPath) or
 // $states.context (JSONata). The engine fills it; this package never invents
@@ -77,7 +81,7 @@ func (c *Context) Value() map[string]any {
 		"Name":         c.Execution.Name,
 		"RoleArn":      c.Execution.RoleArn,
 		"StartTime":    timestamp(c.Execution.StartTime),
-		"RedriveCount": intNumber(c.Execution.RedriveCount),
+		"RedriveCount": value.Int(int64(c.Execution.RedriveCount)),
 	}
 	if !c.Execution.RedriveTime.IsZero() {
 		exec["RedriveTime"] = timestamp(c.Execution.RedriveTime)
@@ -87,7 +91,7 @@ func (c *Context) Value() map[string]any {
 		"State": map[string]any{
 			"Name":        c.State.Name,
 			"EnteredTime": timestamp(c.State.EnteredTime),
-			"RetryCount":  intNumber(c.State.RetryCount),
+			"RetryCount":  value.Int(int64(c.State.RetryCount)),
 		},
 		"StateMachine": map[string]any{
 			"Id":   c.StateMachine.ID,
@@ -102,7 +106,7 @@ func (c *Context) Value() map[string]any {
 		if src == "" {
 			src = "STATE_DATA"
 		}
-		item := map[string]any{"Index": intNumber(c.Map.Index), "Value": c.Map.Value, "Source": src}
+		item := map[string]any{"Index": value.Int(int64(c.Map.Index)), "Value": c.Map.Value, "Source": src}
 		if c.Map.Key != nil {
 			item["Key"] = *c.Map.Key
 		}

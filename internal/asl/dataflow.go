@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/shoal-dev/shoal/internal/asl/jsonata"
 	"github.com/shoal-dev/shoal/internal/asl/jsonpath"
+	"github.com/shoal-dev/shoal/internal/asl/value"
 )
 
 // stepError is a failure detected while processing a state's data. detail is
@@ -78,17 +78,6 @@ func prettyJSON(v any) string {
 	return strings.TrimSuffix(buf.String(), "\n")
 }
 
-// compactJSON renders a value on one line, keys sorted, HTML unescaped.
-func compactJSON(v any) string {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return fmt.Sprint(v)
-	}
-	return strings.TrimSuffix(buf.String(), "\n")
-}
-
 // applyPath applies InputPath or OutputPath: absent means "$", null means
 // the empty object {} (the guide: "If the value of InputPath is null, that
 // means that the raw input is discarded, and the effective input for the
@@ -122,7 +111,7 @@ func applyResultPath(o optPath, input, result any) (any, error) {
 	out, err := jsonpath.Set(input, o.path, result)
 	if err != nil {
 		return nil, &stepError{name: ErrResultPathMatchFailure,
-			detail: fmt.Sprintf("Unable to apply ResultPath \"%s\" to input \"%s\"", o.path.Text(), compactJSON(input))}
+			detail: fmt.Sprintf("Unable to apply ResultPath \"%s\" to input \"%s\"", o.path.Text(), value.Show(input))}
 	}
 	return out, nil
 }
@@ -158,15 +147,6 @@ func bracketPath(s string) string {
 		}
 	}
 	return b.String()
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/shoal-dev/shoal/internal/asl/jsonpath"
+	"github.com/shoal-dev/shoal/internal/asl/value"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected sections of testdata/golden/*.txtar")
@@ -73,10 +73,8 @@ func (a *archive) set(name, content string) {
 
 func decodeJSON(t testing.TB, s string) any {
 	t.Helper()
-	dec := json.NewDecoder(strings.NewReader(s))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
+	v, err := value.Decode([]byte(s))
+	if err != nil {
 		t.Fatalf("bad JSON %q: %v", s, err)
 	}
 	return v
@@ -187,7 +185,7 @@ func (d *driver) run(m *Machine, input any, vars *Vars, prefix string) (any, *Fa
 				dec = x.Then
 				continue
 			case *RunTask:
-				d.log(prefix, "task %s %s", x.Resource, compactJSON(x.Parameters))
+				d.log(prefix, "task %s %s", x.Resource, value.Show(x.Parameters))
 				d.eventID += 3 // TaskScheduled, TaskStarted, TaskSucceeded/Failed
 				dec = d.task(m, name, input, x, env)
 				continue
@@ -371,33 +369,33 @@ func runGolden(t *testing.T, a *archive) bool {
 	changed := false
 	if fail == nil {
 		if want, ok := a.files["output.json"]; ok && !*update {
-			if !jsonpath.Equal(decodeJSON(t, want), out) {
-				t.Errorf("output:\n got %s\nwant %s", compactJSON(out), strings.TrimSpace(want))
+			if !value.Equal(decodeJSON(t, want), out) {
+				t.Errorf("output:\n got %s\nwant %s", value.Show(out), strings.TrimSpace(want))
 			}
 		} else if *update {
-			if want, ok := a.files["output.json"]; !ok || !jsonpath.Equal(decodeJSON(t, want), out) {
+			if want, ok := a.files["output.json"]; !ok || !value.Equal(decodeJSON(t, want), out) {
 				a.set("output.json", indentJSON(out))
 				changed = true
 			}
 		} else {
-			t.Errorf("execution succeeded with %s, want the failure in error.json", compactJSON(out))
+			t.Errorf("execution succeeded with %s, want the failure in error.json", value.Show(out))
 		}
 		if _, ok := a.files["error.json"]; ok && !*update {
-			t.Errorf("execution succeeded with %s, want the failure in error.json", compactJSON(out))
+			t.Errorf("execution succeeded with %s, want the failure in error.json", value.Show(out))
 		}
 	} else {
 		got := map[string]any{"error": fail.Error, "cause": fail.Cause}
 		want, ok := a.files["error.json"]
 		switch {
 		case *update:
-			if !ok || !jsonpath.Equal(decodeJSON(t, want), got) {
+			if !ok || !value.Equal(decodeJSON(t, want), got) {
 				a.set("error.json", indentJSON(got))
 				changed = true
 			}
 		case !ok:
 			t.Errorf("execution failed: %s: %s", fail.Error, fail.Cause)
-		case !jsonpath.Equal(decodeJSON(t, want), got):
-			t.Errorf("failure:\n got %s\nwant %s", compactJSON(got), strings.TrimSpace(want))
+		case !value.Equal(decodeJSON(t, want), got):
+			t.Errorf("failure:\n got %s\nwant %s", value.Show(got), strings.TrimSpace(want))
 		}
 	}
 	gotTrace := strings.Join(d.trace, "\n") + "\n"

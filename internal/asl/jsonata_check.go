@@ -1,6 +1,8 @@
 package asl
 
 import (
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/shoal-dev/shoal/internal/asl/jsonata"
@@ -12,7 +14,7 @@ import (
 // and Map; $states.errorOutput only in a Catcher's Output and Assign.
 func checkJSONataState(st *state, o *object) {
 	resultFields := st.typ == TypeTask || st.typ == TypeParallel || st.typ == TypeMap
-	for _, k := range sortedKeys(o.m) {
+	for _, k := range slices.Sorted(maps.Keys(o.m)) {
 		switch k {
 		case "Type", "Comment", "QueryLanguage", "Next", "End", "Resource", "Default", "Label", "ItemProcessor", "Iterator", "Branches", "Retry":
 			continue
@@ -53,7 +55,7 @@ func checkJSONataStrings(v any, field, loc string, result, errorOutput bool, ds 
 			ds.schema(loc, "The field '%s' cannot reference $states.errorOutput: it is available only in a Catcher's Output and Assign", field)
 		}
 	case map[string]any:
-		for _, k := range sortedKeys(t) {
+		for _, k := range slices.Sorted(maps.Keys(t)) {
 			checkJSONataStrings(t[k], field, pointer(loc, k), result, errorOutput, ds)
 		}
 	case []any:

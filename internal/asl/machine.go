@@ -2,7 +2,6 @@ package asl
 
 import (
 	"encoding/json"
-	"strconv"
 	"time"
 
 	"github.com/shoal-dev/shoal/internal/asl/intrinsic"
@@ -216,5 +215,3 @@ type stringField struct {
 	expr  *jsonata.Template
 	field string
 }
-
-func intNumber(n int) json.Number { return json.Number(strconv.Itoa(n)) }

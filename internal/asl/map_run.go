@@ -1,6 +1,10 @@
 package asl
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/shoal-dev/shoal/internal/asl/value"
+)
 
 // enterMap computes a Map state's iterations.
 func (st *state) enterMap(input any, env *Env) (Decision, error) {
@@ -86,7 +90,7 @@ func (st *state) mapItems(input, doc any, env *Env) ([]any, error) {
 		if ms.items == nil {
 			a, ok := input.([]any)
 			if !ok {
-				return nil, &stepError{name: ErrQueryEvaluationError, detail: fmt.Sprintf("The Map state's input must be a JSON array when the field 'Items' is not specified, but was '%s'", jsonTypeName(input))}
+				return nil, &stepError{name: ErrQueryEvaluationError, detail: fmt.Sprintf("The Map state's input must be a JSON array when the field 'Items' is not specified, but was '%s'", value.Kind(input))}
 			}
 			return a, nil
 		}
@@ -106,7 +110,7 @@ func (st *state) mapItems(input, doc any, env *Env) ([]any, error) {
 		if ms.itemsPath.path != nil {
 			p = ms.itemsPath.path.Text()
 		}
-		return nil, runtimeErrorf("Invalid path '%s': The ItemsPath field must point to a JSON array, but was %s", p, jsonTypeName(v))
+		return nil, runtimeErrorf("Invalid path '%s': The ItemsPath field must point to a JSON array, but was %s", p, value.Kind(v))
 	}
 	return a, nil
 }

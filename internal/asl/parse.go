@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
+	"maps"
+	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/shoal-dev/shoal/internal/asl/value"
 )
 
 // Limits the validator enforces.
@@ -33,15 +36,13 @@ func Compile(definition []byte) (*Machine, []Diagnostic) {
 		ds.errorf(CodeMissingDescription, "", "The state machine definition is empty")
 		return nil, ds.sorted()
 	}
-	dec := json.NewDecoder(bytes.NewReader(definition))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		ds.errorf(CodeInvalidJSON, "", "Invalid JSON: %s", err.Error())
+	v, err := value.Decode(definition)
+	if errors.Is(err, value.ErrTrailingData) {
+		ds.errorf(CodeInvalidJSON, "", "Invalid JSON: unexpected data after the definition")
 		return nil, ds.sorted()
 	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		ds.errorf(CodeInvalidJSON, "", "Invalid JSON: unexpected data after the definition")
+	if err != nil {
+		ds.errorf(CodeInvalidJSON, "", "Invalid JSON: %s", err.Error())
 		return nil, ds.sorted()
 	}
 	checkDuplicateKeys(definition, ds)
@@ -99,7 +100,7 @@ func (c *compiler) machine(v any, loc string, parentQL QueryLanguage, depth int,
 	}
 	o := &object{m: mm, loc: loc, ds: c.ds}
 	allowed := machineFields[kind]
-	for _, k := range sortedKeys(mm) {
+	for _, k := range slices.Sorted(maps.Keys(mm)) {
 		if !contains(allowed, k) {
 			c.ds.schema(loc, "The field \"%s\" is not supported by Step Functions", k)
 		}
@@ -139,7 +140,7 @@ func (c *compiler) machine(v any, loc string, parentQL QueryLanguage, depth int,
 		return m
 	}
 	statesLoc := pointer(loc, "States")
-	m.names = sortedKeys(states)
+	m.names = slices.Sorted(maps.Keys(states))
 	for _, name := range m.names {
 		sloc := pointer(statesLoc, name)
 		if c.names[name] {

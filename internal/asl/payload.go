@@ -2,6 +2,8 @@ package asl
 
 import (
 	"errors"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/shoal-dev/shoal/internal/asl/intrinsic"
@@ -42,7 +44,7 @@ func compilePayload(v any, loc string, ds *diagnostics) *payload {
 	case map[string]any:
 		p := &payload{kind: payloadObject}
 		dynamic := false
-		for _, k := range sortedKeys(t) {
+		for _, k := range slices.Sorted(maps.Keys(t)) {
 			kloc := pointer(loc, k)
 			var kid *payload
 			out := k

@@ -1,7 +1,9 @@
 package asl
 
 import (
+	"maps"
 	"math"
+	"slices"
 	"time"
 )
 
@@ -105,7 +107,7 @@ func errorEquals(o *object, last bool) []string {
 }
 
 func unknownFields(o *object, allowed []string) {
-	for _, k := range sortedKeys(o.m) {
+	for _, k := range slices.Sorted(maps.Keys(o.m)) {
 		if !contains(allowed, k) {
 			o.ds.schema(o.loc, "The field \"%s\" is not supported by Step Functions", k)
 		}

@@ -2,6 +2,7 @@ package asl
 
 import (
 	"github.com/shoal-dev/shoal/internal/asl/jsonata"
+	"github.com/shoal-dev/shoal/internal/asl/value"
 )
 
 // evalOutput is a JSONata state's output: Output evaluated, or def when the
@@ -142,7 +143,7 @@ func (nf *numberField) resolveFloat(doc any, states map[string]any, env *Env) (f
 		}
 		num, ok := v.(interface{ Float64() (float64, error) })
 		if !ok {
-			return 0, runtimeErrorf("The value for the field '%s' must be a number, but was %s", nf.name, compactJSON(v))
+			return 0, runtimeErrorf("The value for the field '%s' must be a number, but was %s", nf.name, value.Show(v))
 		}
 		return num.Float64()
 	default:
@@ -363,28 +364,11 @@ func (f *stringField) eval(input any, env *Env) (string, error) {
 	s, ok := v.(string)
 	if !ok {
 		if f.expr != nil {
-			return "", &stepError{name: ErrQueryEvaluationError, detail: "The JSONata expression specified for the field '" + f.field + "' returned an unexpected result type. Expected 'string', but was '" + jsonTypeName(v) + "' for value: " + compactJSON(v)}
+			return "", &stepError{name: ErrQueryEvaluationError, detail: "The JSONata expression specified for the field '" + f.field + "' returned an unexpected result type. Expected 'string', but was '" + value.Kind(v) + "' for value: " + value.Show(v)}
 		}
-		return "", runtimeErrorf("The value for the field '%s' must be a STRING, but was %s", f.field, compactJSON(v))
+		return "", runtimeErrorf("The value for the field '%s' must be a STRING, but was %s", f.field, value.Show(v))
 	}
 	return s, nil
-}
-
-func jsonTypeName(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "boolean"
-	case string:
-		return "string"
-	case []any:
-		return "array"
-	case map[string]any:
-		return "object"
-	default:
-		return "number"
-	}
 }
 
 func (st *state) enterParallel(input any, env *Env) (Decision, error) {

@@ -1,6 +1,8 @@
 package asl
 
 import (
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/shoal-dev/shoal/internal/asl/jsonata"
@@ -68,7 +70,7 @@ func (c *compiler) state(name string, v any, loc string, machineQL QueryLanguage
 	if st.ql == JSONata {
 		own, other = other, own
 	}
-	for _, k := range sortedKeys(mm) {
+	for _, k := range slices.Sorted(maps.Keys(mm)) {
 		switch {
 		case contains(commonFields, k) || contains(own, k):
 		case contains(other, k):
@@ -279,7 +281,7 @@ func compileAssign(o *object, name string, ql QueryLanguage) *assigner {
 	}
 	loc := o.at(name)
 	var names []string
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		varName := k
 		if ql == JSONPath {
 			varName = strings.TrimSuffix(k, ".$")

@@ -3,6 +3,8 @@ package asl
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"unicode"
 	"unicode/utf8"
 )
@@ -159,7 +161,7 @@ func assignedNames(m *Machine) map[string]string {
 // (inside a Map, Parallel) can assign to myVariable as well").
 func checkScopes(m *Machine, outer map[string]bool, ds *diagnostics) {
 	own := assignedNames(m)
-	for _, n := range sortedKeys(anyMap(own)) {
+	for _, n := range slices.Sorted(maps.Keys(own)) {
 		if outer[n] {
 			ds.schema(own[n], "The variable '%s' is assigned in an outer scope and cannot be assigned inside a Parallel branch or Map iteration", n)
 		}
@@ -185,12 +187,4 @@ func checkScopes(m *Machine, outer map[string]bool, ds *diagnostics) {
 			checkScopes(st.mapSpec.processor, inner, ds)
 		}
 	}
-}
-
-func anyMap(m map[string]string) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/shoal-dev/shoal/internal/asl/jsonata"
 	"github.com/shoal-dev/shoal/internal/asl/jsonpath"
+	"github.com/shoal-dev/shoal/internal/asl/value"
 )
 
 // waitSpec is a Wait state's one duration field.
@@ -85,7 +86,7 @@ func (w *waitSpec) until(doc any, states map[string]any, env *Env) (time.Time, e
 		}
 		n, ok := asInteger(v)
 		if _, isNum := v.(json.Number); !isNum || !ok || n < 0 || n > jsonata.MaxWaitSeconds {
-			return time.Time{}, runtimeErrorf("The SecondsPath parameter does not reference a valid integer: '%s' = %s", w.secondsPath.Text(), compactJSON(v))
+			return time.Time{}, runtimeErrorf("The SecondsPath parameter does not reference a valid integer: '%s' = %s", w.secondsPath.Text(), value.Show(v))
 		}
 		return env.Now.Add(time.Duration(n) * time.Second), nil
 	case w.timestampPath != nil:
@@ -96,7 +97,7 @@ func (w *waitSpec) until(doc any, states map[string]any, env *Env) (time.Time, e
 		s, _ := v.(string)
 		t, ok := parseTimestamp(s)
 		if !ok {
-			return time.Time{}, runtimeErrorf("The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: '%s' = %s", w.timestampPath.Text(), compactJSON(v))
+			return time.Time{}, runtimeErrorf("The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: '%s' = %s", w.timestampPath.Text(), value.Show(v))
 		}
 		return t, nil
 	}

@@ -101,14 +101,13 @@ func (s *Service) PutParameter(ctx context.Context, in *PutParameterInput) (*Put
 	}
 	now, user := s.now(), principal(ctx, sc)
 
-	var out *PutParameterOutput
-	err = s.st.Update(ctx, func(tx store.Tx) error {
+	return update(ctx, s.st, func(tx store.Tx) (*PutParameterOutput, error) {
 		cur, err := loadParam(ctx, tx, sc, name)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if cur != nil && !in.Overwrite {
-			return errParameterAlreadyExists()
+			return nil, errParameterAlreadyExists()
 		}
 		// On overwrite, whatever the request leaves out stays as it was.
 		prev := versionRecord{DataType: DataTypeText}
@@ -119,7 +118,7 @@ func (s *Service) PutParameter(ctx context.Context, in *PutParameterInput) (*Put
 		}
 		next.Type = firstNonEmpty(in.Type, prev.Type)
 		if next.Type == "" {
-			return errValidation("A parameter type is required when you create a parameter. Specify Type String, StringList or SecureString.")
+			return nil, errValidation("A parameter type is required when you create a parameter. Specify Type String, StringList or SecureString.")
 		}
 		next.Description = firstNonEmpty(in.Description, prev.Description)
 		next.AllowedPattern = firstNonEmpty(in.AllowedPattern, prev.AllowedPattern)
@@ -129,13 +128,13 @@ func (s *Service) PutParameter(ctx context.Context, in *PutParameterInput) (*Put
 			next.Policies = policies
 		}
 		if err := checkValue(&next); err != nil {
-			return err
+			return nil, err
 		}
 		if next.KeyID, err = keyIDFor(in.KeyID, next.Type, &prev); err != nil {
-			return err
+			return nil, err
 		}
 		if next.Tier, err = resolveTier(in.Tier, prev.Tier, len(in.Value), len(next.Policies) > 0); err != nil {
-			return err
+			return nil, err
 		}
 
 		p := cur
@@ -145,36 +144,31 @@ func (s *Service) PutParameter(ctx context.Context, in *PutParameterInput) (*Put
 		if next.Version-p.Oldest+1 > maxVersions {
 			// AWS keeps the newest 100 versions, but never drops a labelled one.
 			if len(p.labelsOf(p.Oldest)) > 0 {
-				return errParameterMaxVersionLimitExceeded(name, p.Oldest)
+				return nil, errParameterMaxVersionLimitExceeded(name, p.Oldest)
 			}
 			if err := deleteVersion(ctx, tx, sc, name, p.Oldest); err != nil {
-				return err
+				return nil, err
 			}
 			p.Oldest++
 		}
 		if next.Type == TypeSecureString {
 			key, err := dataKey(ctx, tx, sc, next.KeyID, true)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if next.Value, err = seal(key, in.Value, aad(sc, name)); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		if err := putVersion(ctx, tx, sc, name, &next); err != nil {
-			return err
+			return nil, err
 		}
 		p.Current = next
 		if err := saveParam(ctx, tx, sc, p); err != nil {
-			return err
+			return nil, err
 		}
-		out = &PutParameterOutput{Version: next.Version, Tier: next.Tier}
-		return nil
+		return &PutParameterOutput{Version: next.Version, Tier: next.Tier}, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // checkValue applies the parameter's AllowedPattern and data type to the
@@ -302,25 +296,19 @@ func (s *Service) GetParameter(ctx context.Context, in *GetParameterInput) (*Get
 	if err != nil {
 		return nil, err
 	}
-	var out *GetParameterOutput
-	err = s.st.View(ctx, func(tx store.Tx) error {
+	return view(ctx, s.st, func(tx store.Tx) (*GetParameterOutput, error) {
 		p, v, err := resolve(ctx, tx, sc, r)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		keys := &keyCache{tx: tx, sc: sc}
 		param, err := toParameter(ctx, keys, p, v, in.WithDecryption)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		param.Selector = r.Selector
-		out = &GetParameterOutput{Parameter: &param}
-		return nil
+		return &GetParameterOutput{Parameter: &param}, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // resolve finds the parameter and version a reference names.
@@ -408,8 +396,7 @@ func (s *Service) GetParameters(ctx context.Context, in *GetParametersInput) (*G
 		}
 		refs[i] = r
 	}
-	var out *GetParametersOutput
-	err := s.st.View(ctx, func(tx store.Tx) error {
+	return view(ctx, s.st, func(tx store.Tx) (*GetParametersOutput, error) {
 		o := &GetParametersOutput{Parameters: []Parameter{}, InvalidParameters: []string{}}
 		keys := &keyCache{tx: tx, sc: sc}
 		for i, r := range refs {
@@ -419,22 +406,17 @@ func (s *Service) GetParameters(ctx context.Context, in *GetParametersInput) (*G
 				continue
 			}
 			if err != nil {
-				return err
+				return nil, err
 			}
 			param, err := toParameter(ctx, keys, p, v, in.WithDecryption)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			param.Selector = r.Selector
 			o.Parameters = append(o.Parameters, param)
 		}
-		out = o
-		return nil
+		return o, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // GetParametersByPath lists the parameters under a path: its direct
@@ -465,8 +447,7 @@ func (s *Service) GetParametersByPath(ctx context.Context, in *GetParametersByPa
 	default:
 		ps.Prefix = sc.paramKey(path + "/")
 	}
-	var out *GetParametersByPathOutput
-	err = s.st.View(ctx, func(tx store.Tx) error {
+	return view(ctx, s.st, func(tx store.Tx) (*GetParametersByPathOutput, error) {
 		chosen := map[string]int64{}
 		params, next, err := scanParams(ctx, tx, ps, after, pageSize(in.MaxResults, defaultPathPage), func(p *paramRecord) (bool, error) {
 			ok, v := matchAll(filters, p)
@@ -474,7 +455,7 @@ func (s *Service) GetParametersByPath(ctx context.Context, in *GetParametersByPa
 			return ok, nil
 		})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		o := &GetParametersByPathOutput{Parameters: make([]Parameter, 0, len(params)), NextToken: encodeToken(op, next)}
 		keys := &keyCache{tx: tx, sc: sc}
@@ -483,22 +464,17 @@ func (s *Service) GetParametersByPath(ctx context.Context, in *GetParametersByPa
 			if lv := chosen[p.Name]; lv != 0 {
 				// A Label filter returns the labelled version.
 				if v, err = loadVersion(ctx, tx, sc, p, lv); err != nil {
-					return err
+					return nil, err
 				}
 			}
 			param, err := toParameter(ctx, keys, p, v, in.WithDecryption)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			o.Parameters = append(o.Parameters, param)
 		}
-		out = o
-		return nil
+		return o, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // DescribeParameters lists parameter metadata (never values).
@@ -569,20 +545,19 @@ func (s *Service) GetParameterHistory(ctx context.Context, in *GetParameterHisto
 		return nil, err
 	}
 	limit := pageSize(in.MaxResults, defaultHistoryPage)
-	var out *GetParameterHistoryOutput
-	err = s.st.View(ctx, func(tx store.Tx) error {
+	return view(ctx, s.st, func(tx store.Tx) (*GetParameterHistoryOutput, error) {
 		p, _, err := resolve(ctx, tx, sc, r)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		const op = "GetParameterHistory"
 		after, err := decodeToken(op, in.NextToken, sc.versionPrefix(p.Name))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		vs, vkeys, err := scanVersions(ctx, tx, sc, p.Name, after, limit+1)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		o := &GetParameterHistoryOutput{Parameters: make([]ParameterHistory, 0, len(vs))}
 		if len(vs) > limit {
@@ -594,7 +569,7 @@ func (s *Service) GetParameterHistory(ctx context.Context, in *GetParameterHisto
 			v := &vs[i]
 			value, err := reveal(ctx, keys, p.Name, v, in.WithDecryption)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			t := v.Modified
 			labels := p.labelsOf(v.Version)
@@ -617,13 +592,8 @@ func (s *Service) GetParameterHistory(ctx context.Context, in *GetParameterHisto
 				DataType:         v.DataType,
 			})
 		}
-		out = o
-		return nil
+		return o, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // DeleteParameter deletes a parameter with all its versions, labels and tags.
@@ -654,8 +624,7 @@ func (s *Service) DeleteParameter(ctx context.Context, in *DeleteParameterInput)
 func (s *Service) DeleteParameters(ctx context.Context, in *DeleteParametersInput) (*DeleteParametersOutput, error) {
 	sc := scopeFrom(ctx)
 	names := dedupe(in.Names)
-	var out *DeleteParametersOutput
-	err := s.st.Update(ctx, func(tx store.Tx) error {
+	return update(ctx, s.st, func(tx store.Tx) (*DeleteParametersOutput, error) {
 		o := &DeleteParametersOutput{DeletedParameters: []string{}, InvalidParameters: []string{}}
 		for _, raw := range names {
 			name := trimName(raw)
@@ -665,24 +634,19 @@ func (s *Service) DeleteParameters(ctx context.Context, in *DeleteParametersInpu
 			}
 			p, err := loadParam(ctx, tx, sc, name)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if p == nil {
 				o.InvalidParameters = append(o.InvalidParameters, raw)
 				continue
 			}
 			if err := deleteParam(ctx, tx, sc, p); err != nil {
-				return err
+				return nil, err
 			}
 			o.DeletedParameters = append(o.DeletedParameters, raw)
 		}
-		out = o
-		return nil
+		return o, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // loadExisting reads a parameter an update names (no selector, no ARN).
@@ -714,17 +678,16 @@ func (s *Service) LabelParameterVersion(ctx context.Context, in *LabelParameterV
 			invalid = append(invalid, l)
 		}
 	}
-	var out *LabelParameterVersionOutput
-	err := s.st.Update(ctx, func(tx store.Tx) error {
+	return update(ctx, s.st, func(tx store.Tx) (*LabelParameterVersionOutput, error) {
 		p, err := loadExisting(ctx, tx, sc, name)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		v := p.Current.Version
 		if in.ParameterVersion != nil {
 			v = *in.ParameterVersion
 			if !p.hasVersion(v) {
-				return errParameterVersionNotFound(name, strconv.FormatInt(v, 10))
+				return nil, errParameterVersionNotFound(name, strconv.FormatInt(v, 10))
 			}
 		}
 		on := p.labelsOf(v)
@@ -734,7 +697,7 @@ func (s *Service) LabelParameterVersion(ctx context.Context, in *LabelParameterV
 			}
 		}
 		if len(on) > maxLabelsPerVersion {
-			return errParameterVersionLabelLimitExceeded()
+			return nil, errParameterVersionLabelLimitExceeded()
 		}
 		if len(valid) > 0 {
 			if p.Labels == nil {
@@ -744,16 +707,11 @@ func (s *Service) LabelParameterVersion(ctx context.Context, in *LabelParameterV
 				p.Labels[l] = v
 			}
 			if err := saveParam(ctx, tx, sc, p); err != nil {
-				return err
+				return nil, err
 			}
 		}
-		out = &LabelParameterVersionOutput{InvalidLabels: invalid, ParameterVersion: v}
-		return nil
+		return &LabelParameterVersionOutput{InvalidLabels: invalid, ParameterVersion: v}, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // UnlabelParameterVersion removes labels from a version; labels not on it
@@ -765,14 +723,13 @@ func (s *Service) UnlabelParameterVersion(ctx context.Context, in *UnlabelParame
 		return nil, err
 	}
 	v := *in.ParameterVersion
-	var out *UnlabelParameterVersionOutput
-	err := s.st.Update(ctx, func(tx store.Tx) error {
+	return update(ctx, s.st, func(tx store.Tx) (*UnlabelParameterVersionOutput, error) {
 		p, err := loadExisting(ctx, tx, sc, name)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if !p.hasVersion(v) {
-			return errParameterVersionNotFound(name, strconv.FormatInt(v, 10))
+			return nil, errParameterVersionNotFound(name, strconv.FormatInt(v, 10))
 		}
 		o := &UnlabelParameterVersionOutput{RemovedLabels: []string{}, InvalidLabels: []string{}}
 		for _, l := range dedupe(in.Labels) {
@@ -785,16 +742,11 @@ func (s *Service) UnlabelParameterVersion(ctx context.Context, in *UnlabelParame
 		}
 		if len(o.RemovedLabels) > 0 {
 			if err := saveParam(ctx, tx, sc, p); err != nil {
-				return err
+				return nil, err
 			}
 		}
-		out = o
-		return nil
+		return o, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // tagTarget is the parameter a tagging call names. Parameters are the only
@@ -861,19 +813,13 @@ func (s *Service) RemoveTagsFromResource(ctx context.Context, in *RemoveTagsFrom
 // ListTagsForResource returns a parameter's tags in the order they were added.
 func (s *Service) ListTagsForResource(ctx context.Context, in *ListTagsForResourceInput) (*ListTagsForResourceOutput, error) {
 	sc := scopeFrom(ctx)
-	var out *ListTagsForResourceOutput
-	err := s.st.View(ctx, func(tx store.Tx) error {
+	return view(ctx, s.st, func(tx store.Tx) (*ListTagsForResourceOutput, error) {
 		p, err := tagTarget(ctx, tx, sc, in.ResourceType, in.ResourceID)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		out = &ListTagsForResourceOutput{TagList: append([]Tag{}, p.Tags...)}
-		return nil
+		return &ListTagsForResourceOutput{TagList: append([]Tag{}, p.Tags...)}, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // mergeTags checks add against the model's tag patterns and returns have

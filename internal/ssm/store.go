@@ -335,3 +335,29 @@ func cursorOf(ps *store.RecordScanParams, r *store.Record) string {
 	}
 	return v + "\x00" + r.Key
 }
+
+// view runs fn in a read-only transaction and returns what it built, or
+// nil and fn's error.
+func view[T any](ctx context.Context, st store.Store, fn func(tx store.Tx) (*T, error)) (*T, error) {
+	return inTx(ctx, st.View, fn)
+}
+
+// update runs fn in a read-write transaction and returns what it built once
+// that has committed. fn may run more than once (store.Store.Update), so its
+// result is the last run's.
+func update[T any](ctx context.Context, st store.Store, fn func(tx store.Tx) (*T, error)) (*T, error) {
+	return inTx(ctx, st.Update, fn)
+}
+
+func inTx[T any](ctx context.Context, run func(context.Context, func(store.Tx) error) error, fn func(tx store.Tx) (*T, error)) (*T, error) {
+	var out *T
+	err := run(ctx, func(tx store.Tx) error {
+		var err error
+		out, err = fn(tx)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -2,12 +2,13 @@ package intrinsic
 
 import (
 	"encoding/json"
+	"maps"
 	"math/big"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/shoal-dev/shoal/internal/asl/jsonpath"
+	"github.com/shoal-dev/shoal/internal/asl/value"
 )
 
 // maxRangeItems is States.ArrayRange's documented limit.
@@ -23,7 +24,7 @@ func evalArray(_ *Call, args []any, _ *Env) (any, error) {
 func arrayArg(c *Call, args []any, i int) ([]any, error) {
 	a, ok := args[i].([]any)
 	if !ok {
-		return nil, failf(c.Name, "argument %d must be an array, but was %s", i+1, typeName(args[i]))
+		return nil, failf(c.Name, "argument %d must be an array, but was %s", i+1, value.Describe(args[i]))
 	}
 	return a, nil
 }
@@ -37,7 +38,7 @@ func evalArrayPartition(c *Call, args []any, _ *Env) (any, error) {
 	}
 	size, ok := integer(args[1])
 	if !ok || size <= 0 {
-		return nil, failf(c.Name, "the chunk size must be a positive integer, but was %s", render(args[1]))
+		return nil, failf(c.Name, "the chunk size must be a positive integer, but was %s", value.Show(args[1]))
 	}
 	out := make([]any, 0, (int64(len(a))+size-1)/size)
 	for start := 0; start < len(a); {
@@ -60,7 +61,7 @@ func evalArrayContains(c *Call, args []any, _ *Env) (any, error) {
 		return nil, err
 	}
 	for _, e := range a {
-		if jsonpath.Equal(e, args[1]) {
+		if value.Equal(e, args[1]) {
 			return true, nil
 		}
 	}
@@ -74,7 +75,7 @@ func evalArrayRange(c *Call, args []any, _ *Env) (any, error) {
 	for i, name := range [...]string{"start", "end", "step"} {
 		n, ok := integer(args[i])
 		if !ok {
-			return nil, failf(c.Name, "the %s argument must be an integer, but was %s", name, render(args[i]))
+			return nil, failf(c.Name, "the %s argument must be an integer, but was %s", name, value.Show(args[i]))
 		}
 		v[i] = n
 	}
@@ -94,7 +95,7 @@ func evalArrayRange(c *Call, args []any, _ *Env) (any, error) {
 	}
 	out := make([]any, count)
 	for i := range out {
-		out[i] = intNumber(start + int64(i)*step)
+		out[i] = value.Int(start + int64(i)*step)
 	}
 	return out, nil
 }
@@ -107,7 +108,7 @@ func evalArrayGetItem(c *Call, args []any, _ *Env) (any, error) {
 	}
 	idx, ok := integer(args[1])
 	if !ok || idx < 0 {
-		return nil, failf(c.Name, "the index must be a non-negative integer, but was %s", render(args[1]))
+		return nil, failf(c.Name, "the index must be a non-negative integer, but was %s", value.Show(args[1]))
 	}
 	if idx >= int64(len(a)) {
 		return nil, failf(c.Name, "index %d is out of bounds for an array of %s", idx, plural(len(a), "element"))
@@ -146,7 +147,7 @@ func evalArrayUnique(c *Call, args []any, _ *Env) (any, error) {
 	return out, nil
 }
 
-// writeKey writes a key that is equal for values jsonpath.Equal calls equal,
+// writeKey writes a key that is equal for values value.Equal calls equal,
 // so uniqueness is one map lookup per element.
 func writeKey(b *strings.Builder, v any) {
 	switch x := v.(type) {
@@ -169,13 +170,8 @@ func writeKey(b *strings.Builder, v any) {
 		}
 		b.WriteString("]")
 	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
 		b.WriteString("{")
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(x)) {
 			b.WriteString(strconv.Quote(k))
 			b.WriteByte(':')
 			writeKey(b, x[k])
@@ -183,7 +179,7 @@ func writeKey(b *strings.Builder, v any) {
 		}
 		b.WriteString("}")
 	default:
-		n, _ := number(v)
+		n, _ := value.Number(v)
 		b.WriteString("n")
 		if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
 			b.WriteString(strconv.FormatInt(i, 10))
@@ -200,13 +196,4 @@ func writeKey(b *strings.Builder, v any) {
 		}
 		b.WriteString(f.Text('e', -1))
 	}
-}
-
-// render shows an argument in a failure message.
-func render(v any) string {
-	s, err := compactJSON(v)
-	if err != nil {
-		return typeName(v)
-	}
-	return s
 }

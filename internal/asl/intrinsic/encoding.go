@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/shoal-dev/shoal/internal/asl/value"
 )
 
 // maxEncodingChars is the documented input limit of States.Base64Encode,
@@ -13,7 +15,7 @@ const maxEncodingChars = 10000
 func limitedString(c *Call, v any, what string) (string, error) {
 	s, ok := v.(string)
 	if !ok {
-		return "", failf(c.Name, "the %s must be a string, but was %s", what, typeName(v))
+		return "", failf(c.Name, "the %s must be a string, but was %s", what, value.Describe(v))
 	}
 	if n := utf8.RuneCountInString(s); n > maxEncodingChars {
 		return "", failf(c.Name, "the %s has %d characters; the limit is %d", what, n, maxEncodingChars)

@@ -1,8 +1,11 @@
 package intrinsic
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strings"
+
+	"github.com/shoal-dev/shoal/internal/asl/value"
 )
 
 // evalFormat is States.Format(template, args...): each {} in the template is
@@ -16,7 +19,7 @@ func evalFormat(c *Call, args []any, _ *Env) (any, error) {
 	} else {
 		s, ok := args[0].(string)
 		if !ok {
-			return nil, failf(c.Name, "the first argument must be a string, but was %s", typeName(args[0]))
+			return nil, failf(c.Name, "the first argument must be a string, but was %s", value.Describe(args[0]))
 		}
 		tmpl = s
 	}
@@ -84,13 +87,8 @@ func writeJava(b *strings.Builder, v any) {
 		}
 		b.WriteByte(']')
 	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
 		b.WriteByte('{')
-		for i, k := range keys {
+		for i, k := range slices.Sorted(maps.Keys(x)) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
@@ -100,7 +98,7 @@ func writeJava(b *strings.Builder, v any) {
 		}
 		b.WriteByte('}')
 	default:
-		if n, ok := number(v); ok {
+		if n, ok := value.Number(v); ok {
 			b.WriteString(string(n))
 			return
 		}

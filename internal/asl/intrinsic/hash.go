@@ -7,6 +7,8 @@ import (
 	"crypto/sha512"
 	"encoding/hex"
 	"hash"
+
+	"github.com/shoal-dev/shoal/internal/asl/value"
 )
 
 // hashes are the algorithms States.Hash accepts, spelled as AWS spells them.
@@ -27,7 +29,7 @@ func evalHash(c *Call, args []any, _ *Env) (any, error) {
 	}
 	alg, ok := args[1].(string)
 	if !ok {
-		return nil, failf(c.Name, "the algorithm must be a string, but was %s", typeName(args[1]))
+		return nil, failf(c.Name, "the algorithm must be a string, but was %s", value.Describe(args[1]))
 	}
 	newHash, ok := hashes[alg]
 	if !ok {

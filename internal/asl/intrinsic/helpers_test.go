@@ -1,18 +1,17 @@
 package intrinsic
 
 import (
-	"bytes"
 	"encoding/json"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/shoal-dev/shoal/internal/asl/value"
 )
 
 func doc(t testing.TB, s string) any {
 	t.Helper()
-	d := json.NewDecoder(bytes.NewReader([]byte(s)))
-	d.UseNumber()
-	var v any
-	if err := d.Decode(&v); err != nil {
+	v, err := value.Decode([]byte(s))
+	if err != nil {
 		t.Fatalf("bad test JSON %q: %v", s, err)
 	}
 	return v
@@ -20,7 +19,7 @@ func doc(t testing.TB, s string) any {
 
 func canon(t testing.TB, v any) string {
 	t.Helper()
-	s, err := compactJSON(v)
+	s, err := value.Compact(v)
 	if err != nil {
 		t.Fatalf("marshal: %v", err)
 	}

@@ -1,26 +1,23 @@
 package intrinsic
 
 import (
-	"bytes"
-	"encoding/json"
-	"io"
-	"strings"
+	"errors"
+
+	"github.com/shoal-dev/shoal/internal/asl/value"
 )
 
 // evalStringToJSON is States.StringToJson(s): parse escaped JSON text.
 func evalStringToJSON(c *Call, args []any, _ *Env) (any, error) {
 	s, ok := args[0].(string)
 	if !ok {
-		return nil, failf(c.Name, "the argument must be a string, but was %s", typeName(args[0]))
+		return nil, failf(c.Name, "the argument must be a string, but was %s", value.Describe(args[0]))
 	}
-	d := json.NewDecoder(strings.NewReader(s))
-	d.UseNumber()
-	var v any
-	if err := d.Decode(&v); err != nil {
-		return nil, failf(c.Name, "the argument is not valid JSON: %v", err)
-	}
-	if _, err := d.Token(); err != io.EOF {
+	v, err := value.Decode([]byte(s))
+	if errors.Is(err, value.ErrTrailingData) {
 		return nil, failf(c.Name, "the argument is not valid JSON: unexpected text after the value")
+	}
+	if err != nil {
+		return nil, failf(c.Name, "the argument is not valid JSON: %v", err)
 	}
 	return v, nil
 }
@@ -28,21 +25,11 @@ func evalStringToJSON(c *Call, args []any, _ *Env) (any, error) {
 // evalJSONToString is States.JsonToString(v): compact JSON text, without
 // Go's HTML escaping (Jackson writes <, > and & as they are).
 func evalJSONToString(c *Call, args []any, _ *Env) (any, error) {
-	s, err := compactJSON(args[0])
+	s, err := value.Compact(args[0])
 	if err != nil {
 		return nil, failf(c.Name, "cannot serialise the argument: %v", err)
 	}
 	return s, nil
-}
-
-func compactJSON(v any) (string, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return "", err
-	}
-	return strings.TrimSuffix(buf.String(), "\n"), nil
 }
 
 // evalJSONMerge is States.JsonMerge(a, b, false): a shallow merge where b's
@@ -50,15 +37,15 @@ func compactJSON(v any) (string, error) {
 func evalJSONMerge(c *Call, args []any, _ *Env) (any, error) {
 	a, ok := args[0].(map[string]any)
 	if !ok {
-		return nil, failf(c.Name, "the first argument must be a JSON object, but was %s", typeName(args[0]))
+		return nil, failf(c.Name, "the first argument must be a JSON object, but was %s", value.Describe(args[0]))
 	}
 	b, ok := args[1].(map[string]any)
 	if !ok {
-		return nil, failf(c.Name, "the second argument must be a JSON object, but was %s", typeName(args[1]))
+		return nil, failf(c.Name, "the second argument must be a JSON object, but was %s", value.Describe(args[1]))
 	}
 	deep, ok := args[2].(bool)
 	if !ok {
-		return nil, failf(c.Name, "the third argument must be a boolean, but was %s", typeName(args[2]))
+		return nil, failf(c.Name, "the third argument must be a boolean, but was %s", value.Describe(args[2]))
 	}
 	if deep {
 		return nil, failf(c.Name, "deep merging is not supported; the third argument must be false")

@@ -1,6 +1,10 @@
 package intrinsic
 
-import "math"
+import (
+	"math"
+
+	"github.com/shoal-dev/shoal/internal/asl/value"
+)
 
 // int32Arg reads a number argument rounded half-up, within Java's int range:
 // the guide says non-integers are rounded and values must fit in
@@ -8,7 +12,7 @@ import "math"
 func int32Arg(c *Call, v any, name string) (int64, error) {
 	n, ok := rounded(v)
 	if !ok {
-		return 0, failf(c.Name, "the %s argument must be a number, but was %s", name, render(v))
+		return 0, failf(c.Name, "the %s argument must be a number, but was %s", name, value.Show(v))
 	}
 	if n < math.MinInt32 || n > math.MaxInt32 {
 		return 0, failf(c.Name, "the %s argument %d is outside the range -2147483648 to 2147483647", name, n)
@@ -26,7 +30,7 @@ func evalMathAdd(c *Call, args []any, _ *Env) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return intNumber(a + b), nil
+	return value.Int(a + b), nil
 }
 
 // evalMathRandom is States.MathRandom(start, end[, seed]): an integer in
@@ -49,15 +53,15 @@ func evalMathRandom(c *Call, args []any, env *Env) (any, error) {
 	if len(args) == 3 {
 		seed, ok := rounded(args[2])
 		if !ok {
-			return nil, failf(c.Name, "the seed argument must be an integer, but was %s", render(args[2]))
+			return nil, failf(c.Name, "the seed argument must be an integer, but was %s", value.Show(args[2]))
 		}
 		if span > math.MaxInt32 {
 			return nil, failf(c.Name, "the range from %d to %d is too large", start, end)
 		}
-		return intNumber(start + int64(newJavaRandom(seed).nextInt(int32(span)))), nil
+		return value.Int(start + int64(newJavaRandom(seed).nextInt(int32(span)))), nil
 	}
 	if env.Random == nil {
 		return nil, errNoRandom
 	}
-	return intNumber(start + env.Random.Int64N(span)), nil
+	return value.Int(start + env.Random.Int64N(span)), nil
 }

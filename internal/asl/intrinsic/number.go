@@ -1,30 +1,16 @@
 package intrinsic
 
 import (
-	"encoding/json"
 	"math"
 	"strconv"
-)
 
-// number returns v as number text if it is a JSON number.
-func number(v any) (json.Number, bool) {
-	switch n := v.(type) {
-	case json.Number:
-		return n, true
-	case float64:
-		return json.Number(strconv.FormatFloat(n, 'g', -1, 64)), true
-	case int:
-		return json.Number(strconv.Itoa(n)), true
-	case int64:
-		return json.Number(strconv.FormatInt(n, 10)), true
-	}
-	return "", false
-}
+	"github.com/shoal-dev/shoal/internal/asl/value"
+)
 
 // integer returns v as an int64 when it is a number with no fractional part
 // (2 and 2.0 both qualify).
 func integer(v any) (int64, bool) {
-	n, ok := number(v)
+	n, ok := value.Number(v)
 	if !ok {
 		return 0, false
 	}
@@ -45,7 +31,7 @@ func rounded(v any) (int64, bool) {
 	if i, ok := integer(v); ok {
 		return i, true
 	}
-	n, ok := number(v)
+	n, ok := value.Number(v)
 	if !ok {
 		return 0, false
 	}
@@ -58,25 +44,4 @@ func rounded(v any) (int64, bool) {
 		return 0, false
 	}
 	return int64(r), true
-}
-
-func intNumber(i int64) json.Number { return json.Number(strconv.FormatInt(i, 10)) }
-
-func typeName(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "a boolean"
-	case string:
-		return "a string"
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "an object"
-	}
-	if _, ok := number(v); ok {
-		return "a number"
-	}
-	return "an unsupported value"
 }

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/shoal-dev/shoal/internal/asl/jsonpath"
+	"github.com/shoal-dev/shoal/internal/asl/value"
 )
 
 // MaxNesting is how many intrinsic calls may be nested in one field: the AWS
@@ -219,42 +220,7 @@ scan:
 }
 
 func (p *parser) parseNumber() (json.Number, bool) {
-	s := p.src
-	i := p.pos
-	if i < len(s) && s[i] == '-' {
-		i++
-	}
-	d := i
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
-	}
-	if i == d {
-		return "", false
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		f := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		if i == f {
-			return "", false
-		}
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		e := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		if i == e {
-			return "", false
-		}
-	}
-	n := json.Number(s[p.pos:i])
-	p.pos = i
-	return n, true
+	n, ok := value.ScanNumber(p.src[p.pos:])
+	p.pos += len(n)
+	return n, ok
 }

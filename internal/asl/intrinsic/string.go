@@ -1,6 +1,10 @@
 package intrinsic
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/shoal-dev/shoal/internal/asl/value"
+)
 
 // evalStringSplit is States.StringSplit(s, delimiters). Like Java's
 // StringTokenizer, every character of the second argument is a delimiter
@@ -8,11 +12,11 @@ import "strings"
 func evalStringSplit(c *Call, args []any, _ *Env) (any, error) {
 	s, ok := args[0].(string)
 	if !ok {
-		return nil, failf(c.Name, "the first argument must be a string, but was %s", typeName(args[0]))
+		return nil, failf(c.Name, "the first argument must be a string, but was %s", value.Describe(args[0]))
 	}
 	delims, ok := args[1].(string)
 	if !ok {
-		return nil, failf(c.Name, "the second argument must be a string, but was %s", typeName(args[1]))
+		return nil, failf(c.Name, "the second argument must be a string, but was %s", value.Describe(args[1]))
 	}
 	fields := strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(delims, r) })
 	out := make([]any, len(fields))

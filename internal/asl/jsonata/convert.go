@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"math"
 	"reflect"
-	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/shoal-dev/shoal/internal/asl/value"
 )
 
 // null is how the library spells JSON null: a typed nil pointer. A plain nil
@@ -18,7 +19,9 @@ var null = (*any)(nil)
 // toLib converts a value of the asl value model (encoding/json with
 // UseNumber) into the library's model: float64 numbers and typed-nil nulls.
 // It copies containers, so the caller's data is never aliased by evaluation.
-func toLib(v any) any {
+func toLib(v any) any { return value.Map(v, toLibScalar) }
+
+func toLibScalar(v any) any {
 	switch t := v.(type) {
 	case nil:
 		return null
@@ -33,27 +36,12 @@ func toLib(v any) any {
 			return math.MaxFloat64
 		}
 		return f
-	case float64, bool, string:
-		return t
 	case int:
 		return float64(t)
 	case int64:
 		return float64(t)
-	case map[string]any:
-		m := make(map[string]any, len(t))
-		for k, x := range t {
-			m[k] = toLib(x)
-		}
-		return m
-	case []any:
-		s := make([]any, len(t))
-		for i, x := range t {
-			s[i] = toLib(x)
-		}
-		return s
-	default:
-		return t
 	}
+	return v
 }
 
 // errUnsupportedResult marks a result JSON cannot hold (a function).
@@ -218,69 +206,4 @@ func formatNumber(f float64) string {
 		b.WriteString(strconv.Itoa(n - 1))
 	}
 	return b.String()
-}
-
-// typeName is JSONata's $type for a value of the asl model.
-func typeName(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "boolean"
-	case string:
-		return "string"
-	case json.Number, float64:
-		return "number"
-	case []any:
-		return "array"
-	case map[string]any:
-		return "object"
-	}
-	return "function"
-}
-
-// compactJSON renders v for an error message, with sorted keys so the
-// message is stable.
-func compactJSON(v any) string {
-	var b strings.Builder
-	writeJSON(&b, v)
-	return b.String()
-}
-
-func writeJSON(b *strings.Builder, v any) {
-	switch t := v.(type) {
-	case map[string]any:
-		keys := make([]string, 0, len(t))
-		for k := range t {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		b.WriteByte('{')
-		for i, k := range keys {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			kb, _ := json.Marshal(k)
-			b.Write(kb)
-			b.WriteByte(':')
-			writeJSON(b, t[k])
-		}
-		b.WriteByte('}')
-	case []any:
-		b.WriteByte('[')
-		for i, x := range t {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			writeJSON(b, x)
-		}
-		b.WriteByte(']')
-	default:
-		vb, err := json.Marshal(t)
-		if err != nil {
-			b.WriteString("null")
-			return
-		}
-		b.Write(vb)
-	}
 }

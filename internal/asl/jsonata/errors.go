@@ -7,6 +7,8 @@ import (
 
 	lib "github.com/blues/jsonata-go"
 	"github.com/blues/jsonata-go/jparse"
+
+	"github.com/shoal-dev/shoal/internal/asl/value"
 )
 
 // QueryEvaluationError is the error name AWS gives every JSONata evaluation
@@ -57,13 +59,13 @@ func unsupportedError(expr, field string) *EvalError {
 func typeError(expr, field, want string, got any) *EvalError {
 	return &EvalError{Expr: expr, Field: field, Cause: fmt.Sprintf(
 		"%s returned an unexpected result type. Expected '%s', but was '%s' for value: %s",
-		sentence(expr, field), want, typeName(got), compactJSON(got))}
+		sentence(expr, field), want, value.Kind(got), value.Show(got))}
 }
 
 // valueError is a failure for a value of the right type but out of range.
 func valueError(expr, field, msg string, got any) *EvalError {
 	return &EvalError{Expr: expr, Field: field, Cause: fmt.Sprintf(
-		"%s returned an invalid value. %s, but was: %s", sentence(expr, field), msg, compactJSON(got))}
+		"%s returned an invalid value. %s, but was: %s", sentence(expr, field), msg, value.Show(got))}
 }
 
 // evalFailure wraps an error thrown during evaluation. AWS joins a coded

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/shoal-dev/shoal/internal/asl/value"
 )
 
 // The typed evaluations below serve the fields whose JSONata result must have
@@ -20,7 +22,7 @@ func (t *Template) source() string {
 		return e.e.src
 	}
 	if l, ok := t.root.(literal); ok {
-		return compactJSON(l.v)
+		return value.Show(l.v)
 	}
 	return ""
 }

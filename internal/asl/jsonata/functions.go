@@ -1,14 +1,12 @@
 package jsonata
 
 import (
-	"bytes"
 	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"hash"
@@ -16,10 +14,11 @@ import (
 	"reflect"
 	"regexp"
 	"strconv"
-	"strings"
 
 	"github.com/blues/jsonata-go/jlib"
 	"github.com/blues/jsonata-go/jtypes"
+
+	"github.com/shoal-dev/shoal/internal/asl/value"
 )
 
 // errMemoryLimit is AWS's refusal when an expression builds too large a value.
@@ -205,14 +204,10 @@ func fnParse(_ reflect.Value, args []reflect.Value) (reflect.Value, error) {
 	if err != nil || !ok {
 		return undefined, err
 	}
-	dec := json.NewDecoder(strings.NewReader(s))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
+	v, err := value.Decode([]byte(s))
+	if err != nil {
+		// ErrTrailingData reads "unexpected data after the value".
 		return undefined, fmt.Errorf("invalid JSON string: %v", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return undefined, errors.New("invalid JSON string: unexpected data after the value")
 	}
 	return reflect.ValueOf(toLib(v)), nil
 }
@@ -320,7 +315,5 @@ func libJSON(v reflect.Value) string {
 	if err != nil {
 		return "function"
 	}
-	var b bytes.Buffer
-	b.WriteString(compactJSON(out))
-	return b.String()
+	return value.Show(out)
 }

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/shoal-dev/shoal/internal/asl/value"
 )
 
 // ParseTemplate reports whether s is a JSONata template and returns the
@@ -158,23 +160,12 @@ func (a arrayNode) eval(sc *scope) (any, error) {
 }
 
 // deepCopy keeps callers from mutating the compiled definition through a
-// result.
+// result. Literal numbers parsed as float64 come out as json.Number.
 func deepCopy(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		m := make(map[string]any, len(t))
-		for k, x := range t {
-			m[k] = deepCopy(x)
+	return value.Map(v, func(x any) any {
+		if f, ok := x.(float64); ok {
+			return json.Number(formatNumber(f))
 		}
-		return m
-	case []any:
-		s := make([]any, len(t))
-		for i, x := range t {
-			s[i] = deepCopy(x)
-		}
-		return s
-	case float64:
-		return json.Number(formatNumber(t))
-	}
-	return v
+		return x
+	})
 }

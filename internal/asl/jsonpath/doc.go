@@ -13,7 +13,7 @@
 // workflow variable ($name); Root and Variable tell the caller which document
 // to pass to Eval.
 //
-// Values follow the shared asl value model: what encoding/json produces with
+// Values follow the shared asl value model (package value): what encoding/json produces with
 // Decoder.UseNumber (nil, bool, string, json.Number, []any, map[string]any).
 // Nothing here mutates its input: Set copies only the objects and arrays along
 // the reference path.

@@ -1,7 +1,8 @@
 package jsonpath
 
 import (
-	"sort"
+	"maps"
+	"slices"
 )
 
 // Eval applies the path to data, the document its Root names. A definite
@@ -242,7 +243,7 @@ func (w *walker) walk(v any, i int) error {
 func (w *walker) children(v any, next int) error {
 	switch c := v.(type) {
 	case map[string]any:
-		for _, k := range sortedKeys(c) {
+		for _, k := range slices.Sorted(maps.Keys(c)) {
 			if err := w.walk(c[k], next); err != nil {
 				return err
 			}
@@ -265,7 +266,7 @@ func (w *walker) descend(v any, i int) error {
 	}
 	switch c := v.(type) {
 	case map[string]any:
-		for _, k := range sortedKeys(c) {
+		for _, k := range slices.Sorted(maps.Keys(c)) {
 			if err := w.descend(c[k], i); err != nil {
 				return err
 			}
@@ -278,15 +279,6 @@ func (w *walker) descend(v any, i int) error {
 		}
 	}
 	return nil
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // bounds resolves a slice against an array length the way Python and Jayway

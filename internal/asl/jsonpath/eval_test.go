@@ -165,23 +165,3 @@ func TestSelect(t *testing.T) {
 		t.Errorf("undefined variable: error = %v, want *NotFoundError", err)
 	}
 }
-
-func TestEqualAndCompare(t *testing.T) {
-	for _, tc := range []struct {
-		a, b string
-		want bool
-	}{
-		{`1`, `1.0`, true},
-		{`1e2`, `100`, true},
-		{`12345678901234567890`, `12345678901234567891`, false},
-		{`"1"`, `1`, false},
-		{`{"a":[1,{"b":null}]}`, `{"a":[1.0,{"b":null}]}`, true},
-		{`{"a":1}`, `{"a":1,"b":2}`, false},
-		{`[1,2]`, `[2,1]`, false},
-		{`null`, `false`, false},
-	} {
-		if got := Equal(doc(t, tc.a), doc(t, tc.b)); got != tc.want {
-			t.Errorf("Equal(%s, %s) = %v, want %v", tc.a, tc.b, got, tc.want)
-		}
-	}
-}

@@ -3,6 +3,8 @@ package jsonpath
 import (
 	"encoding/json"
 	"strings"
+
+	"github.com/shoal-dev/shoal/internal/asl/value"
 )
 
 // expr is a filter expression, the part inside [?( )].
@@ -59,13 +61,13 @@ func (e *cmpExpr) match(w *walker, cur any) bool {
 	if e.op == "!=" {
 		// Jayway defines != as the negation of ==, so a missing operand
 		// makes != true.
-		return !(lok && rok && Equal(l, r))
+		return !(lok && rok && value.Equal(l, r))
 	}
 	if !lok || !rok {
 		return false
 	}
 	if e.op == "==" {
-		return Equal(l, r)
+		return value.Equal(l, r)
 	}
 	c, ok := compareOrdered(l, r)
 	if !ok {
@@ -86,9 +88,9 @@ func (e *cmpExpr) match(w *walker, cur any) bool {
 // compareOrdered orders two numbers or two strings; other pairs do not
 // compare (Jayway's relational operators are false for them).
 func compareOrdered(l, r any) (int, bool) {
-	if ln, ok := asNumber(l); ok {
-		if rn, ok := asNumber(r); ok {
-			return CompareNumbers(ln, rn), true
+	if ln, ok := value.Number(l); ok {
+		if rn, ok := value.Number(r); ok {
+			return value.CompareNumbers(ln, rn), true
 		}
 		return 0, false
 	}

@@ -3,6 +3,8 @@ package jsonpath
 import (
 	"errors"
 	"testing"
+
+	"github.com/shoal-dev/shoal/internal/asl/value"
 )
 
 // FuzzParse checks that every accepted path renders canonically: the
@@ -40,7 +42,7 @@ func FuzzParse(f *testing.F) {
 		}
 		v1, err1 := p.Eval(d)
 		v2, err2 := q.Eval(d)
-		if (err1 == nil) != (err2 == nil) || (err1 == nil && !Equal(v1, v2)) {
+		if (err1 == nil) != (err2 == nil) || (err1 == nil && !value.Equal(v1, v2)) {
 			t.Fatalf("%q and %q evaluate differently: %v %v / %v %v", s, out, v1, err1, v2, err2)
 		}
 	})

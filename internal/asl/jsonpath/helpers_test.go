@@ -1,18 +1,17 @@
 package jsonpath
 
 import (
-	"bytes"
 	"encoding/json"
 	"testing"
+
+	"github.com/shoal-dev/shoal/internal/asl/value"
 )
 
 // doc decodes JSON with UseNumber, the shared asl value model.
 func doc(t testing.TB, s string) any {
 	t.Helper()
-	d := json.NewDecoder(bytes.NewReader([]byte(s)))
-	d.UseNumber()
-	var v any
-	if err := d.Decode(&v); err != nil {
+	v, err := value.Decode([]byte(s))
+	if err != nil {
 		t.Fatalf("bad test JSON %q: %v", s, err)
 	}
 	return v

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/shoal-dev/shoal/internal/asl/value"
 )
 
 // maxFilterDepth bounds filter nesting so a hostile definition cannot blow
@@ -375,42 +377,7 @@ func (p *parser) parseQuoted() (string, error) {
 
 // parseNumber reads a JSON number literal in a filter.
 func (p *parser) parseNumber() (json.Number, bool) {
-	start := p.pos
-	i := p.pos
-	s := p.src
-	if i < len(s) && s[i] == '-' {
-		i++
-	}
-	d := i
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
-	}
-	if i == d {
-		return "", false
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		f := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		if i == f {
-			return "", false
-		}
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		e := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		if i == e {
-			return "", false
-		}
-	}
-	p.pos = i
-	return json.Number(s[start:i]), true
+	n, ok := value.ScanNumber(p.src[p.pos:])
+	p.pos += len(n)
+	return n, ok
 }

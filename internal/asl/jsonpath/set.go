@@ -3,6 +3,8 @@ package jsonpath
 import (
 	"errors"
 	"fmt"
+
+	"github.com/shoal-dev/shoal/internal/asl/value"
 )
 
 // Set returns data with value placed at ref, as ResultPath does: "$"
@@ -24,15 +26,15 @@ func Set(data any, ref *Path, value any) (any, error) {
 }
 
 // setAt returns v (present says whether it exists) with segment i onward set.
-func setAt(v any, present bool, ref *Path, i int, value any) (any, error) {
+func setAt(v any, present bool, ref *Path, i int, val any) (any, error) {
 	if i == len(ref.segs) {
-		return value, nil
+		return val, nil
 	}
 	s := &ref.segs[i]
 	switch s.kind {
 	case segField:
 		if !present {
-			child, err := setAt(nil, false, ref, i+1, value)
+			child, err := setAt(nil, false, ref, i+1, val)
 			if err != nil {
 				return nil, err
 			}
@@ -40,10 +42,10 @@ func setAt(v any, present bool, ref *Path, i int, value any) (any, error) {
 		}
 		m, ok := v.(map[string]any)
 		if !ok {
-			return nil, &MatchFailureError{Path: ref.text, Reason: fmt.Sprintf("expected an object to hold %q but found %s", s.name, kindOf(v))}
+			return nil, &MatchFailureError{Path: ref.text, Reason: fmt.Sprintf("expected an object to hold %q but found %s", s.name, value.Describe(v))}
 		}
 		old, had := m[s.name]
-		child, err := setAt(old, had, ref, i+1, value)
+		child, err := setAt(old, had, ref, i+1, val)
 		if err != nil {
 			return nil, err
 		}
@@ -65,7 +67,7 @@ func setAt(v any, present bool, ref *Path, i int, value any) (any, error) {
 		if idx < 0 || idx >= len(a) {
 			return nil, &MatchFailureError{Path: ref.text, Reason: fmt.Sprintf("index %d is out of bounds for an array of %d elements", s.index, len(a))}
 		}
-		child, err := setAt(a[idx], true, ref, i+1, value)
+		child, err := setAt(a[idx], true, ref, i+1, val)
 		if err != nil {
 			return nil, err
 		}
@@ -81,24 +83,5 @@ func kindOfPresent(v any, present bool) string {
 	if !present {
 		return "nothing"
 	}
-	return kindOf(v)
-}
-
-func kindOf(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "a boolean"
-	case string:
-		return "a string"
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "an object"
-	}
-	if _, ok := asNumber(v); ok {
-		return "a number"
-	}
-	return fmt.Sprintf("%T", v)
+	return value.Describe(v)
 }

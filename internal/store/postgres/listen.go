@@ -49,7 +49,7 @@ func (s *Store) runListener(ctx context.Context, conn *pgx.Conn, cfg *pgx.ConnCo
 			s.log.Warn("wake-up listener cannot reconnect", "err", err)
 		}
 		backoff = 100 * time.Millisecond
-		s.wake.notifyAll()
+		s.wake.NotifyAll()
 	}
 }
 
@@ -59,7 +59,7 @@ func (s *Store) receive(ctx context.Context, conn *pgx.Conn) error {
 		if err != nil {
 			return err
 		}
-		s.wake.notify(n.Payload)
+		s.wake.Notify(n.Payload)
 	}
 }
 

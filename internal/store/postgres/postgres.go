@@ -32,6 +32,7 @@ import (
 
 	"github.com/shoal-dev/shoal/internal/clock"
 	"github.com/shoal-dev/shoal/internal/store"
+	"github.com/shoal-dev/shoal/internal/store/internal/sqlkit"
 )
 
 // Config configures Open.
@@ -53,7 +54,7 @@ type Store struct {
 	q       *queries
 	pool    *pgxpool.Pool
 	channel string // NOTIFY channel, one per schema
-	wake    wakeHub
+	wake    sqlkit.WakeHub
 
 	stopListen context.CancelFunc
 	listenDone chan struct{}
@@ -78,7 +79,7 @@ func Open(ctx context.Context, cfg Config) (_ *Store, err error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	q, err := loadQueries()
+	q, err := sqlkit.LoadQueries[queries](queriesSQL)
 	if err != nil {
 		return nil, fmt.Errorf("open postgres store: %w", err)
 	}
@@ -185,7 +186,7 @@ func (s *Store) updateOnce(ctx context.Context, fn func(*tx) error) (retry bool,
 	defer pgTx.Rollback(context.WithoutCancel(ctx))
 	t := &tx{s: s, db: pgTx}
 	err = fn(t)
-	t.finish()
+	t.Finish()
 	// A transient failure aborts the transaction whatever fn made of the
 	// error, so retry even if fn swallowed it.
 	if t.transient != nil {
@@ -194,7 +195,7 @@ func (s *Store) updateOnce(ctx context.Context, fn func(*tx) error) (retry bool,
 	if err != nil {
 		return false, err
 	}
-	for queue := range t.woke {
+	for queue := range t.Woke {
 		if _, err := pgTx.Exec(ctx, s.q.Notify, s.channel, queue); err != nil {
 			return isTransient(err), fmt.Errorf("update: notify %s: %w", queue, err)
 		}
@@ -204,8 +205,8 @@ func (s *Store) updateOnce(ctx context.Context, fn func(*tx) error) (retry bool,
 	}
 	// Our own listener hears the NOTIFY too, but waking local subscribers
 	// here means they never wait on a round trip.
-	for queue := range t.woke {
-		s.wake.notify(queue)
+	for queue := range t.Woke {
+		s.wake.Notify(queue)
 	}
 	return false, nil
 }
@@ -234,15 +235,15 @@ func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
 		return fmt.Errorf("view: begin: %w", err)
 	}
 	defer pgTx.Rollback(context.WithoutCancel(ctx))
-	t := &tx{s: s, db: pgTx, readOnly: true}
-	defer t.finish()
+	t := &tx{s: s, db: pgTx, TxState: sqlkit.TxState{ReadOnly: true}}
+	defer t.Finish()
 	return fn(t)
 }
 
 // JobClaim leases due jobs in a transaction of its own.
 func (s *Store) JobClaim(ctx context.Context, p *store.JobClaimParams) ([]store.Job, error) {
-	if p.Lease <= 0 {
-		return nil, fmt.Errorf("claim jobs of %s: lease must be positive, got %v", p.Queue, p.Lease)
+	if err := sqlkit.CheckClaim(p); err != nil {
+		return nil, err
 	}
 	var jobs []store.Job
 	err := s.update(ctx, func(t *tx) error {
@@ -262,20 +263,20 @@ func (s *Store) JobNextDue(ctx context.Context, queue string) (time.Time, bool, 
 		return time.Time{}, false, errClosed
 	}
 	var due int64
-	err := s.pool.QueryRow(ctx, s.q.JobNextDue, queue, timeToNanos(s.clock.Now())).Scan(&due)
+	err := s.pool.QueryRow(ctx, s.q.JobNextDue, queue, sqlkit.TimeToNanos(s.clock.Now())).Scan(&due)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return time.Time{}, false, nil
 	}
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("next due job of %s: %w", queue, err)
 	}
-	return nanosToTime(due), true, nil
+	return sqlkit.NanosToTime(due), true, nil
 }
 
 // Wake subscribes to commits, in any process on this schema, that add or
 // reschedule jobs of queue.
 func (s *Store) Wake(queue string) (<-chan struct{}, func()) {
-	return s.wake.subscribe(queue)
+	return s.wake.Subscribe(queue)
 }
 
 // Reset deletes every row and keeps the schema.

@@ -5,45 +5,25 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/shoal-dev/shoal/internal/store"
+	"github.com/shoal-dev/shoal/internal/store/internal/sqlkit"
 )
 
 // tx is a store.Tx: one attempt of an Update's fn, or one View.
 type tx struct {
-	s        *Store
-	db       pgx.Tx
-	readOnly bool
-	finished bool
-	woke     map[string]struct{} // queues whose jobs fn added or rescheduled
+	s  *Store
+	db pgx.Tx
+	sqlkit.TxState
 	// transient is the first deadlock or serialization failure a statement
 	// hit; Update then runs fn again.
 	transient error
 }
 
 var _ store.Tx = (*tx)(nil)
-
-var (
-	errReadOnly = errors.New("read-only transaction (View)")
-	errFinished = errors.New("transaction used after its Update or View returned")
-)
-
-func (t *tx) finish() { t.finished = true }
-
-func (t *tx) check(write bool) error {
-	if t.finished {
-		return errFinished
-	}
-	if write && t.readOnly {
-		return errReadOnly
-	}
-	return nil
-}
 
 // fail notes a transient database error before handing err back.
 func (t *tx) fail(err error) error {
@@ -54,7 +34,7 @@ func (t *tx) fail(err error) error {
 }
 
 func (t *tx) RecordGet(ctx context.Context, table, key string) (*store.Record, error) {
-	if err := t.check(false); err != nil {
+	if err := t.Check(false); err != nil {
 		return nil, fmt.Errorf("get record %s/%s: %w", table, key, err)
 	}
 	r := &store.Record{Table: table, Key: key}
@@ -66,21 +46,21 @@ func (t *tx) RecordGet(ctx context.Context, table, key string) (*store.Record, e
 	if err != nil {
 		return nil, t.fail(fmt.Errorf("get record %s/%s: %w", table, key, err))
 	}
-	if r.Indexes, err = decodeIndexes(indexes); err != nil {
+	if r.Indexes, err = sqlkit.DecodeIndexes(indexes); err != nil {
 		return nil, fmt.Errorf("get record %s/%s: %w", table, key, err)
 	}
 	return r, nil
 }
 
 func (t *tx) RecordInsert(ctx context.Context, r *store.Record) error {
-	if err := t.check(true); err != nil {
+	if err := t.Check(true); err != nil {
 		return fmt.Errorf("insert record %s/%s: %w", r.Table, r.Key, err)
 	}
-	indexes, err := encodeIndexes(r.Indexes)
+	indexes, err := sqlkit.EncodeIndexes(r.Indexes)
 	if err != nil {
 		return fmt.Errorf("insert record %s/%s: %w", r.Table, r.Key, err)
 	}
-	tag, err := t.db.Exec(ctx, t.s.q.RecordInsert, r.Table, r.Key, blob(r.Value), indexes)
+	tag, err := t.db.Exec(ctx, t.s.q.RecordInsert, r.Table, r.Key, sqlkit.Blob(r.Value), indexes)
 	if err != nil {
 		return t.fail(fmt.Errorf("insert record %s/%s: %w", r.Table, r.Key, err))
 	}
@@ -95,18 +75,18 @@ func (t *tx) RecordInsert(ctx context.Context, r *store.Record) error {
 }
 
 func (t *tx) RecordPut(ctx context.Context, r *store.Record) error {
-	if err := t.check(true); err != nil {
+	if err := t.Check(true); err != nil {
 		return fmt.Errorf("put record %s/%s: %w", r.Table, r.Key, err)
 	}
-	indexes, err := encodeIndexes(r.Indexes)
+	indexes, err := sqlkit.EncodeIndexes(r.Indexes)
 	if err != nil {
 		return fmt.Errorf("put record %s/%s: %w", r.Table, r.Key, err)
 	}
 	var version int64
 	if r.Version == 0 {
-		err = t.db.QueryRow(ctx, t.s.q.RecordUpsert, r.Table, r.Key, blob(r.Value), indexes).Scan(&version)
+		err = t.db.QueryRow(ctx, t.s.q.RecordUpsert, r.Table, r.Key, sqlkit.Blob(r.Value), indexes).Scan(&version)
 	} else {
-		err = t.db.QueryRow(ctx, t.s.q.RecordUpdateVersion, r.Table, r.Key, blob(r.Value), indexes, r.Version).Scan(&version)
+		err = t.db.QueryRow(ctx, t.s.q.RecordUpdateVersion, r.Table, r.Key, sqlkit.Blob(r.Value), indexes, r.Version).Scan(&version)
 		if errors.Is(err, pgx.ErrNoRows) {
 			err = t.db.QueryRow(ctx, t.s.q.RecordVersion, r.Table, r.Key).Scan(&version)
 			switch {
@@ -150,7 +130,7 @@ func (t *tx) putIndexes(ctx context.Context, r *store.Record, existed bool) erro
 }
 
 func (t *tx) RecordDelete(ctx context.Context, table, key string) error {
-	if err := t.check(true); err != nil {
+	if err := t.Check(true); err != nil {
 		return fmt.Errorf("delete record %s/%s: %w", table, key, err)
 	}
 	tag, err := t.db.Exec(ctx, t.s.q.RecordDelete, table, key)
@@ -167,50 +147,36 @@ func (t *tx) RecordDelete(ctx context.Context, table, key string) error {
 }
 
 func (t *tx) RecordScan(ctx context.Context, p *store.RecordScanParams) ([]store.Record, error) {
-	if err := t.check(false); err != nil {
+	if err := t.Check(false); err != nil {
 		return nil, fmt.Errorf("scan %s: %w", p.Table, err)
 	}
-	if p.Index != "" && p.Value != nil && !strings.HasPrefix(*p.Value, p.Prefix) {
-		return nil, nil // Value and Prefix exclude each other
+	if sqlkit.ScanEmpty(p) {
+		return nil, nil
 	}
 	var limit any // NULL: no limit
 	if p.Limit > 0 {
 		limit = int64(p.Limit)
 	}
 	var hi any // NULL: no upper bound
-	if end, ok := prefixEnd(p.Prefix); ok {
+	if end, ok := sqlkit.PrefixEnd(p.Prefix); ok {
 		hi = end
 	}
 	var rows pgx.Rows
 	var err error
 	if p.Index == "" {
-		lo, skip := p.Prefix, any(nil)
-		if p.After != "" && p.After >= lo {
-			lo, skip = p.After, p.After
-		}
+		lo, skip := sqlkit.KeyScanStart(p)
 		rows, err = t.db.Query(ctx, t.s.q.RecordScan, p.Table, lo, hi, skip, limit)
 	} else {
-		loValue, loKey := p.Prefix, ""
-		var skipValue, skipKey, exact any
 		if p.Value != nil {
-			exact = *p.Value
-			if *p.Value > loValue {
-				loValue = *p.Value
-			}
 			// Bounds the walk near Value (text cannot hold the NUL that
 			// would make the tightest bound).
-			if end, ok := prefixEnd(*p.Value); ok {
+			if end, ok := sqlkit.PrefixEnd(*p.Value); ok {
 				hi = end
 			}
 		}
-		if p.After != "" {
-			v, k := splitAfter(p.After, p.Value)
-			if v > loValue || (v == loValue && k >= loKey) {
-				loValue, loKey, skipValue, skipKey = v, k, v, k
-			}
-		}
+		from := sqlkit.IndexScanFrom(p)
 		rows, err = t.db.Query(ctx, t.s.q.RecordScanIndex,
-			p.Table, p.Index, loValue, loKey, hi, skipValue, skipKey, exact, limit)
+			p.Table, p.Index, from.LoValue, from.LoKey, hi, from.SkipValue, from.SkipKey, from.Exact, limit)
 	}
 	if err != nil {
 		return nil, t.fail(fmt.Errorf("scan %s: %w", p.Table, err))
@@ -223,7 +189,7 @@ func (t *tx) RecordScan(ctx context.Context, p *store.RecordScanParams) ([]store
 		if err := rows.Scan(&r.Key, &r.Value, &r.Version, &indexes); err != nil {
 			return nil, t.fail(fmt.Errorf("scan %s: %w", p.Table, err))
 		}
-		if r.Indexes, err = decodeIndexes(indexes); err != nil {
+		if r.Indexes, err = sqlkit.DecodeIndexes(indexes); err != nil {
 			return nil, fmt.Errorf("scan %s: key %s: %w", p.Table, r.Key, err)
 		}
 		out = append(out, r)
@@ -235,7 +201,7 @@ func (t *tx) RecordScan(ctx context.Context, p *store.RecordScanParams) ([]store
 }
 
 func (t *tx) LogAppend(ctx context.Context, log string, entries ...[]byte) (int64, error) {
-	if err := t.check(true); err != nil {
+	if err := t.Check(true); err != nil {
 		return 0, fmt.Errorf("append to log %s: %w", log, err)
 	}
 	if len(entries) == 0 {
@@ -248,7 +214,7 @@ func (t *tx) LogAppend(ctx context.Context, log string, entries ...[]byte) (int6
 	first := last - int64(len(entries)) + 1
 	data := make([][]byte, len(entries))
 	for i, e := range entries {
-		data[i] = blob(e)
+		data[i] = sqlkit.Blob(e)
 	}
 	if _, err := t.db.Exec(ctx, t.s.q.LogEntriesInsert, log, first, data); err != nil {
 		return 0, t.fail(fmt.Errorf("append to log %s: %w", log, err))
@@ -257,7 +223,7 @@ func (t *tx) LogAppend(ctx context.Context, log string, entries ...[]byte) (int6
 }
 
 func (t *tx) LogRead(ctx context.Context, p *store.LogReadParams) ([]store.LogEntry, error) {
-	if err := t.check(false); err != nil {
+	if err := t.Check(false); err != nil {
 		return nil, fmt.Errorf("read log %s: %w", p.Log, err)
 	}
 	var limit any
@@ -290,7 +256,7 @@ func (t *tx) LogRead(ctx context.Context, p *store.LogReadParams) ([]store.LogEn
 }
 
 func (t *tx) LogLen(ctx context.Context, log string) (int64, error) {
-	if err := t.check(false); err != nil {
+	if err := t.Check(false); err != nil {
 		return 0, fmt.Errorf("length of log %s: %w", log, err)
 	}
 	var n int64
@@ -305,7 +271,7 @@ func (t *tx) LogLen(ctx context.Context, log string) (int64, error) {
 }
 
 func (t *tx) LogDelete(ctx context.Context, log string) error {
-	if err := t.check(true); err != nil {
+	if err := t.Check(true); err != nil {
 		return fmt.Errorf("delete log %s: %w", log, err)
 	}
 	if _, err := t.db.Exec(ctx, t.s.q.LogEntriesDelete, log); err != nil {
@@ -318,21 +284,18 @@ func (t *tx) LogDelete(ctx context.Context, log string) error {
 }
 
 func (t *tx) JobPut(ctx context.Context, j *store.Job) error {
-	if err := t.check(true); err != nil {
+	if err := t.Check(true); err != nil {
 		return fmt.Errorf("put job %s/%s: %w", j.Queue, j.ID, err)
 	}
-	if _, err := t.db.Exec(ctx, t.s.q.JobPut, j.Queue, j.ID, timeToNanos(j.Due), blob(j.Payload)); err != nil {
+	if _, err := t.db.Exec(ctx, t.s.q.JobPut, j.Queue, j.ID, sqlkit.TimeToNanos(j.Due), sqlkit.Blob(j.Payload)); err != nil {
 		return t.fail(fmt.Errorf("put job %s/%s: %w", j.Queue, j.ID, err))
 	}
-	if t.woke == nil {
-		t.woke = map[string]struct{}{}
-	}
-	t.woke[j.Queue] = struct{}{}
+	t.WakeQueue(j.Queue)
 	return nil
 }
 
 func (t *tx) JobGet(ctx context.Context, queue, id string) (*store.Job, error) {
-	if err := t.check(false); err != nil {
+	if err := t.Check(false); err != nil {
 		return nil, fmt.Errorf("get job %s/%s: %w", queue, id, err)
 	}
 	j := &store.Job{Queue: queue, ID: id}
@@ -345,15 +308,15 @@ func (t *tx) JobGet(ctx context.Context, queue, id string) (*store.Job, error) {
 	if err != nil {
 		return nil, t.fail(fmt.Errorf("get job %s/%s: %w", queue, id, err))
 	}
-	j.Due, j.Attempt = nanosToTime(due), int(attempt)
+	j.Due, j.Attempt = sqlkit.NanosToTime(due), int(attempt)
 	if j.Lease != "" {
-		j.LeaseExpires = nanosToTime(leaseExpires)
+		j.LeaseExpires = sqlkit.NanosToTime(leaseExpires)
 	}
 	return j, nil
 }
 
 func (t *tx) JobDelete(ctx context.Context, queue, id, lease string) error {
-	if err := t.check(true); err != nil {
+	if err := t.Check(true); err != nil {
 		return fmt.Errorf("delete job %s/%s: %w", queue, id, err)
 	}
 	var n int64
@@ -387,10 +350,10 @@ func (t *tx) JobDelete(ctx context.Context, queue, id, lease string) error {
 // jobClaim leases up to p.Limit due jobs; realNow decides lease expiry.
 func (t *tx) jobClaim(ctx context.Context, p *store.JobClaimParams, realNow time.Time) ([]store.Job, error) {
 	limit := int64(max(p.Limit, 1))
-	lease := newLease()
-	expires := nanosToTime(timeToNanos(realNow.Add(p.Lease)))
+	lease := sqlkit.NewLease()
+	expires := sqlkit.NanosToTime(sqlkit.TimeToNanos(realNow.Add(p.Lease)))
 	rows, err := t.db.Query(ctx, t.s.q.JobClaim,
-		p.Queue, timeToNanos(p.Now), timeToNanos(realNow), limit, lease, timeToNanos(expires))
+		p.Queue, sqlkit.TimeToNanos(p.Now), sqlkit.TimeToNanos(realNow), limit, lease, sqlkit.TimeToNanos(expires))
 	if err != nil {
 		return nil, t.fail(fmt.Errorf("claim jobs of %s: %w", p.Queue, err))
 	}
@@ -399,26 +362,12 @@ func (t *tx) jobClaim(ctx context.Context, p *store.JobClaimParams, realNow time
 		var due int64
 		var attempt int32
 		err := row.Scan(&j.ID, &due, &j.Payload, &attempt)
-		j.Due, j.Attempt = nanosToTime(due), int(attempt)
+		j.Due, j.Attempt = sqlkit.NanosToTime(due), int(attempt)
 		return j, err
 	})
 	if err != nil {
 		return nil, t.fail(fmt.Errorf("claim jobs of %s: %w", p.Queue, err))
 	}
-	// RETURNING gives rows in no particular order.
-	slices.SortFunc(jobs, func(a, b store.Job) int {
-		if c := a.Due.Compare(b.Due); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
+	sqlkit.SortClaimed(jobs)
 	return jobs, nil
-}
-
-// blob keeps nil byte slices out of NOT NULL columns.
-func blob(b []byte) []byte {
-	if b == nil {
-		return []byte{}
-	}
-	return b
 }

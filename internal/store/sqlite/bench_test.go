@@ -3,20 +3,18 @@ package sqlite_test
 import (
 	"testing"
 
+	"github.com/shoal-dev/shoal/internal/store"
 	"github.com/shoal-dev/shoal/internal/store/sqlite"
 	"github.com/shoal-dev/shoal/internal/store/storetest"
 )
 
-func openBench(b *testing.B) *sqlite.Store {
-	s, err := sqlite.Open(b.Context(), sqlite.Config{Dir: b.TempDir()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close() })
-	return s
+func BenchmarkStore(b *testing.B) {
+	storetest.Bench(b, func(b *testing.B) store.Store {
+		s, err := sqlite.Open(b.Context(), sqlite.Config{Dir: b.TempDir()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { s.Close() })
+		return s
+	})
 }
-
-func BenchmarkUpdatePut(b *testing.B)         { storetest.BenchUpdatePut(b, openBench(b)) }
-func BenchmarkUpdatePutParallel(b *testing.B) { storetest.BenchUpdatePutParallel(b, openBench(b)) }
-func BenchmarkRecordGet(b *testing.B)         { storetest.BenchRecordGet(b, openBench(b)) }
-func BenchmarkJobClaim(b *testing.B)          { storetest.BenchJobClaim(b, openBench(b)) }

@@ -8,9 +8,9 @@
 // one fsync. Views read from a separate small pool of read-only connections
 // and never wait for the writer.
 //
-// Locks: wakeHub.mu guards subscriptions and is never held while calling
-// out; the writer goroutine owns the write connection, and an idle reader
-// belongs to whoever took it from Store.readers.
+// Locks: sqlkit.WakeHub.mu guards subscriptions and is never held while
+// calling out; the writer goroutine owns the write connection, and an idle
+// reader belongs to whoever took it from Store.readers.
 package sqlite
 
 import (
@@ -31,6 +31,7 @@ import (
 
 	"github.com/shoal-dev/shoal/internal/clock"
 	"github.com/shoal-dev/shoal/internal/store"
+	"github.com/shoal-dev/shoal/internal/store/internal/sqlkit"
 )
 
 // Config configures Open.
@@ -51,7 +52,7 @@ type Store struct {
 	clock clock.Clock
 	log   *slog.Logger
 	q     *queries
-	wake  wakeHub
+	wake  sqlkit.WakeHub
 
 	lock     *os.File
 	writeDB  *sql.DB    // holds exactly one connection: writer
@@ -93,7 +94,7 @@ func Open(ctx context.Context, cfg Config) (_ *Store, err error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	q, err := loadQueries()
+	q, err := sqlkit.LoadQueries[queries](queriesSQL)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite store: %w", err)
 	}
@@ -247,8 +248,8 @@ func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
 	}
 	// A read-only transaction has nothing to commit.
 	defer c.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
-	t := &tx{s: s, db: c, readOnly: true}
-	defer t.finish()
+	t := &tx{s: s, db: c, TxState: sqlkit.TxState{ReadOnly: true}}
+	defer t.Finish()
 	return fn(t)
 }
 
@@ -270,8 +271,8 @@ func (s *Store) reader(ctx context.Context) (*conn, error) {
 // JobClaim leases due jobs. It runs as one writer transaction, so two
 // claims can never lease the same job.
 func (s *Store) JobClaim(ctx context.Context, p *store.JobClaimParams) ([]store.Job, error) {
-	if p.Lease <= 0 {
-		return nil, fmt.Errorf("claim jobs of %s: lease must be positive, got %v", p.Queue, p.Lease)
+	if err := sqlkit.CheckClaim(p); err != nil {
+		return nil, err
 	}
 	var jobs []store.Job
 	err := s.update(ctx, func(t *tx) error {
@@ -293,19 +294,19 @@ func (s *Store) JobNextDue(ctx context.Context, queue string) (time.Time, bool, 
 	}
 	defer func() { s.readers <- c }()
 	var due int64
-	err = c.QueryRowContext(ctx, s.q.JobNextDue, queue, timeToNanos(s.clock.Now())).Scan(&due)
+	err = c.QueryRowContext(ctx, s.q.JobNextDue, queue, sqlkit.TimeToNanos(s.clock.Now())).Scan(&due)
 	if errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, false, nil
 	}
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("next due job of %s: %w", queue, err)
 	}
-	return nanosToTime(due), true, nil
+	return sqlkit.NanosToTime(due), true, nil
 }
 
 // Wake subscribes to commits that add or reschedule jobs of queue.
 func (s *Store) Wake(queue string) (<-chan struct{}, func()) {
-	return s.wake.subscribe(queue)
+	return s.wake.Subscribe(queue)
 }
 
 // Reset deletes every row and keeps the schema.

@@ -6,11 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/shoal-dev/shoal/internal/store"
+	"github.com/shoal-dev/shoal/internal/store/internal/sqlkit"
 )
 
 // querier is what a tx runs statements on: the writer's *sql.Conn inside
@@ -23,43 +22,24 @@ type querier interface {
 
 // tx is a store.Tx: one Update's fn (inside its savepoint) or one View.
 type tx struct {
-	s        *Store
-	db       querier
-	readOnly bool
-	finished bool
-	woke     map[string]struct{} // queues whose jobs this fn added or rescheduled
+	s  *Store
+	db querier
+	sqlkit.TxState
 }
 
 var _ store.Tx = (*tx)(nil)
 
-var (
-	errReadOnly = errors.New("read-only transaction (View)")
-	errFinished = errors.New("transaction used after its Update or View returned")
-)
-
-func (t *tx) finish() { t.finished = true }
-
 // ctx shields the writer's statements from the caller's cancellation: an
 // interrupted write would make SQLite abandon the whole group commit.
 func (t *tx) ctx(ctx context.Context) context.Context {
-	if t.readOnly {
+	if t.ReadOnly {
 		return ctx
 	}
 	return context.WithoutCancel(ctx)
 }
 
-func (t *tx) check(write bool) error {
-	if t.finished {
-		return errFinished
-	}
-	if write && t.readOnly {
-		return errReadOnly
-	}
-	return nil
-}
-
 func (t *tx) RecordGet(ctx context.Context, table, key string) (*store.Record, error) {
-	if err := t.check(false); err != nil {
+	if err := t.Check(false); err != nil {
 		return nil, fmt.Errorf("get record %s/%s: %w", table, key, err)
 	}
 	r := &store.Record{Table: table, Key: key}
@@ -71,22 +51,22 @@ func (t *tx) RecordGet(ctx context.Context, table, key string) (*store.Record, e
 	if err != nil {
 		return nil, fmt.Errorf("get record %s/%s: %w", table, key, err)
 	}
-	if r.Indexes, err = decodeIndexes(indexes); err != nil {
+	if r.Indexes, err = sqlkit.DecodeIndexes(indexes); err != nil {
 		return nil, fmt.Errorf("get record %s/%s: %w", table, key, err)
 	}
 	return r, nil
 }
 
 func (t *tx) RecordInsert(ctx context.Context, r *store.Record) error {
-	if err := t.check(true); err != nil {
+	if err := t.Check(true); err != nil {
 		return fmt.Errorf("insert record %s/%s: %w", r.Table, r.Key, err)
 	}
 	ctx = t.ctx(ctx)
-	indexes, err := encodeIndexes(r.Indexes)
+	indexes, err := sqlkit.EncodeIndexes(r.Indexes)
 	if err != nil {
 		return fmt.Errorf("insert record %s/%s: %w", r.Table, r.Key, err)
 	}
-	res, err := t.db.ExecContext(ctx, t.s.q.RecordInsert, r.Table, r.Key, blob(r.Value), indexes)
+	res, err := t.db.ExecContext(ctx, t.s.q.RecordInsert, r.Table, r.Key, sqlkit.Blob(r.Value), indexes)
 	if err != nil {
 		return fmt.Errorf("insert record %s/%s: %w", r.Table, r.Key, err)
 	}
@@ -101,19 +81,19 @@ func (t *tx) RecordInsert(ctx context.Context, r *store.Record) error {
 }
 
 func (t *tx) RecordPut(ctx context.Context, r *store.Record) error {
-	if err := t.check(true); err != nil {
+	if err := t.Check(true); err != nil {
 		return fmt.Errorf("put record %s/%s: %w", r.Table, r.Key, err)
 	}
 	ctx = t.ctx(ctx)
-	indexes, err := encodeIndexes(r.Indexes)
+	indexes, err := sqlkit.EncodeIndexes(r.Indexes)
 	if err != nil {
 		return fmt.Errorf("put record %s/%s: %w", r.Table, r.Key, err)
 	}
 	var version int64
 	if r.Version == 0 {
-		err = t.db.QueryRowContext(ctx, t.s.q.RecordUpsert, r.Table, r.Key, blob(r.Value), indexes).Scan(&version)
+		err = t.db.QueryRowContext(ctx, t.s.q.RecordUpsert, r.Table, r.Key, sqlkit.Blob(r.Value), indexes).Scan(&version)
 	} else {
-		err = t.db.QueryRowContext(ctx, t.s.q.RecordUpdateVersion, r.Table, r.Key, blob(r.Value), indexes, r.Version).Scan(&version)
+		err = t.db.QueryRowContext(ctx, t.s.q.RecordUpdateVersion, r.Table, r.Key, sqlkit.Blob(r.Value), indexes, r.Version).Scan(&version)
 		if errors.Is(err, sql.ErrNoRows) {
 			err = t.db.QueryRowContext(ctx, t.s.q.RecordVersion, r.Table, r.Key).Scan(&version)
 			switch {
@@ -151,7 +131,7 @@ func (t *tx) putIndexes(ctx context.Context, r *store.Record, existed bool) erro
 }
 
 func (t *tx) RecordDelete(ctx context.Context, table, key string) error {
-	if err := t.check(true); err != nil {
+	if err := t.Check(true); err != nil {
 		return fmt.Errorf("delete record %s/%s: %w", table, key, err)
 	}
 	ctx = t.ctx(ctx)
@@ -173,47 +153,33 @@ func (t *tx) RecordDelete(ctx context.Context, table, key string) error {
 var noBound = []byte{}
 
 func (t *tx) RecordScan(ctx context.Context, p *store.RecordScanParams) ([]store.Record, error) {
-	if err := t.check(false); err != nil {
+	if err := t.Check(false); err != nil {
 		return nil, fmt.Errorf("scan %s: %w", p.Table, err)
 	}
-	if p.Index != "" && p.Value != nil && !strings.HasPrefix(*p.Value, p.Prefix) {
-		return nil, nil // Value and Prefix exclude each other
+	if sqlkit.ScanEmpty(p) {
+		return nil, nil
 	}
 	limit := int64(p.Limit)
 	if limit <= 0 {
 		limit = -1
 	}
 	var hi any = noBound
-	if end, ok := prefixEnd(p.Prefix); ok {
+	if end, ok := sqlkit.PrefixEnd(p.Prefix); ok {
 		hi = end
 	}
 	var rows *sql.Rows
 	var err error
 	if p.Index == "" {
-		lo, skip := p.Prefix, any(nil)
-		if p.After != "" && p.After >= lo {
-			lo, skip = p.After, p.After
-		}
+		lo, skip := sqlkit.KeyScanStart(p)
 		rows, err = t.db.QueryContext(t.ctx(ctx), t.s.q.RecordScan, p.Table, lo, hi, skip, limit)
 	} else {
-		loValue, loKey := p.Prefix, ""
-		if p.Value != nil && *p.Value > loValue {
-			loValue = *p.Value
-		}
-		var skipValue, skipKey, exact any
 		if p.Value != nil {
-			exact = *p.Value
 			// The least string above Value, so the walk stops after it.
 			hi = *p.Value + "\x00"
 		}
-		if p.After != "" {
-			v, k := splitAfter(p.After, p.Value)
-			if v > loValue || (v == loValue && k >= loKey) {
-				loValue, loKey, skipValue, skipKey = v, k, v, k
-			}
-		}
+		from := sqlkit.IndexScanFrom(p)
 		rows, err = t.db.QueryContext(t.ctx(ctx), t.s.q.RecordScanIndex,
-			p.Table, p.Index, loValue, loKey, hi, skipValue, skipKey, exact, limit)
+			p.Table, p.Index, from.LoValue, from.LoKey, hi, from.SkipValue, from.SkipKey, from.Exact, limit)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("scan %s: %w", p.Table, err)
@@ -226,7 +192,7 @@ func (t *tx) RecordScan(ctx context.Context, p *store.RecordScanParams) ([]store
 		if err := rows.Scan(&r.Key, &r.Value, &r.Version, &indexes); err != nil {
 			return nil, fmt.Errorf("scan %s: %w", p.Table, err)
 		}
-		if r.Indexes, err = decodeIndexes(indexes); err != nil {
+		if r.Indexes, err = sqlkit.DecodeIndexes(indexes); err != nil {
 			return nil, fmt.Errorf("scan %s: key %s: %w", p.Table, r.Key, err)
 		}
 		out = append(out, r)
@@ -238,7 +204,7 @@ func (t *tx) RecordScan(ctx context.Context, p *store.RecordScanParams) ([]store
 }
 
 func (t *tx) LogAppend(ctx context.Context, log string, entries ...[]byte) (int64, error) {
-	if err := t.check(true); err != nil {
+	if err := t.Check(true); err != nil {
 		return 0, fmt.Errorf("append to log %s: %w", log, err)
 	}
 	if len(entries) == 0 {
@@ -251,7 +217,7 @@ func (t *tx) LogAppend(ctx context.Context, log string, entries ...[]byte) (int6
 	}
 	first := last - int64(len(entries)) + 1
 	for i, data := range entries {
-		if _, err := t.db.ExecContext(ctx, t.s.q.LogEntryInsert, log, first+int64(i), blob(data)); err != nil {
+		if _, err := t.db.ExecContext(ctx, t.s.q.LogEntryInsert, log, first+int64(i), sqlkit.Blob(data)); err != nil {
 			return 0, fmt.Errorf("append to log %s: %w", log, err)
 		}
 	}
@@ -259,7 +225,7 @@ func (t *tx) LogAppend(ctx context.Context, log string, entries ...[]byte) (int6
 }
 
 func (t *tx) LogRead(ctx context.Context, p *store.LogReadParams) ([]store.LogEntry, error) {
-	if err := t.check(false); err != nil {
+	if err := t.Check(false); err != nil {
 		return nil, fmt.Errorf("read log %s: %w", p.Log, err)
 	}
 	limit := int64(p.Limit)
@@ -293,7 +259,7 @@ func (t *tx) LogRead(ctx context.Context, p *store.LogReadParams) ([]store.LogEn
 }
 
 func (t *tx) LogLen(ctx context.Context, log string) (int64, error) {
-	if err := t.check(false); err != nil {
+	if err := t.Check(false); err != nil {
 		return 0, fmt.Errorf("length of log %s: %w", log, err)
 	}
 	var n int64
@@ -308,7 +274,7 @@ func (t *tx) LogLen(ctx context.Context, log string) (int64, error) {
 }
 
 func (t *tx) LogDelete(ctx context.Context, log string) error {
-	if err := t.check(true); err != nil {
+	if err := t.Check(true); err != nil {
 		return fmt.Errorf("delete log %s: %w", log, err)
 	}
 	ctx = t.ctx(ctx)
@@ -322,21 +288,18 @@ func (t *tx) LogDelete(ctx context.Context, log string) error {
 }
 
 func (t *tx) JobPut(ctx context.Context, j *store.Job) error {
-	if err := t.check(true); err != nil {
+	if err := t.Check(true); err != nil {
 		return fmt.Errorf("put job %s/%s: %w", j.Queue, j.ID, err)
 	}
-	if _, err := t.db.ExecContext(t.ctx(ctx), t.s.q.JobPut, j.Queue, j.ID, timeToNanos(j.Due), blob(j.Payload)); err != nil {
+	if _, err := t.db.ExecContext(t.ctx(ctx), t.s.q.JobPut, j.Queue, j.ID, sqlkit.TimeToNanos(j.Due), sqlkit.Blob(j.Payload)); err != nil {
 		return fmt.Errorf("put job %s/%s: %w", j.Queue, j.ID, err)
 	}
-	if t.woke == nil {
-		t.woke = map[string]struct{}{}
-	}
-	t.woke[j.Queue] = struct{}{}
+	t.WakeQueue(j.Queue)
 	return nil
 }
 
 func (t *tx) JobGet(ctx context.Context, queue, id string) (*store.Job, error) {
-	if err := t.check(false); err != nil {
+	if err := t.Check(false); err != nil {
 		return nil, fmt.Errorf("get job %s/%s: %w", queue, id, err)
 	}
 	j := &store.Job{Queue: queue, ID: id}
@@ -348,15 +311,15 @@ func (t *tx) JobGet(ctx context.Context, queue, id string) (*store.Job, error) {
 	if err != nil {
 		return nil, fmt.Errorf("get job %s/%s: %w", queue, id, err)
 	}
-	j.Due = nanosToTime(due)
+	j.Due = sqlkit.NanosToTime(due)
 	if j.Lease != "" {
-		j.LeaseExpires = nanosToTime(leaseExpires)
+		j.LeaseExpires = sqlkit.NanosToTime(leaseExpires)
 	}
 	return j, nil
 }
 
 func (t *tx) JobDelete(ctx context.Context, queue, id, lease string) error {
-	if err := t.check(true); err != nil {
+	if err := t.Check(true); err != nil {
 		return fmt.Errorf("delete job %s/%s: %w", queue, id, err)
 	}
 	ctx = t.ctx(ctx)
@@ -387,41 +350,27 @@ func (t *tx) JobDelete(ctx context.Context, queue, id, lease string) error {
 // jobClaim leases up to p.Limit due jobs; realNow decides lease expiry.
 func (t *tx) jobClaim(ctx context.Context, p *store.JobClaimParams, realNow time.Time) ([]store.Job, error) {
 	limit := max(p.Limit, 1)
-	lease := newLease()
+	lease := sqlkit.NewLease()
 	expires := realNow.Add(p.Lease)
 	rows, err := t.db.QueryContext(t.ctx(ctx), t.s.q.JobClaim,
-		p.Queue, timeToNanos(p.Now), timeToNanos(realNow), limit, lease, timeToNanos(expires))
+		p.Queue, sqlkit.TimeToNanos(p.Now), sqlkit.TimeToNanos(realNow), limit, lease, sqlkit.TimeToNanos(expires))
 	if err != nil {
 		return nil, fmt.Errorf("claim jobs of %s: %w", p.Queue, err)
 	}
 	defer rows.Close()
 	var jobs []store.Job
 	for rows.Next() {
-		j := store.Job{Queue: p.Queue, Lease: lease, LeaseExpires: nanosToTime(timeToNanos(expires))}
+		j := store.Job{Queue: p.Queue, Lease: lease, LeaseExpires: sqlkit.NanosToTime(sqlkit.TimeToNanos(expires))}
 		var due int64
 		if err := rows.Scan(&j.ID, &due, &j.Payload, &j.Attempt); err != nil {
 			return nil, fmt.Errorf("claim jobs of %s: %w", p.Queue, err)
 		}
-		j.Due = nanosToTime(due)
+		j.Due = sqlkit.NanosToTime(due)
 		jobs = append(jobs, j)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("claim jobs of %s: %w", p.Queue, err)
 	}
-	// RETURNING gives rows in no particular order.
-	slices.SortFunc(jobs, func(a, b store.Job) int {
-		if c := a.Due.Compare(b.Due); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
+	sqlkit.SortClaimed(jobs)
 	return jobs, nil
-}
-
-// blob keeps nil byte slices out of NOT NULL columns.
-func blob(b []byte) []byte {
-	if b == nil {
-		return []byte{}
-	}
-	return b
 }

@@ -102,7 +102,7 @@ func (s *Store) commit(batch []*request) {
 		}
 		t := &tx{s: s, db: s.writer}
 		r.panicked, r.err = run(r.fn, t)
-		t.finish()
+		t.Finish()
 		if r.err != nil || r.panicked != nil {
 			if err := exec("ROLLBACK TO fn"); err != nil {
 				// SQLite has abandoned the transaction (a full disk, an
@@ -112,7 +112,7 @@ func (s *Store) commit(batch []*request) {
 				return
 			}
 		} else {
-			r.ok, r.woke = true, t.woke
+			r.ok, r.woke = true, t.Woke
 		}
 		if err := exec("RELEASE fn"); err != nil {
 			failAll(fmt.Errorf("update: release savepoint: %w", err))
@@ -130,7 +130,7 @@ func (s *Store) commit(batch []*request) {
 	for _, r := range batch {
 		if r.ok {
 			for queue := range r.woke {
-				s.wake.notify(queue)
+				s.wake.Notify(queue)
 			}
 		}
 	}

@@ -10,15 +10,29 @@ import (
 	"github.com/shoal-dev/shoal/internal/store"
 )
 
-// The benchmarks below are shared by the drivers: each driver's
-// BenchmarkX opens a store and calls BenchX. Values are 256-byte records
-// with one index, about what a service keeps per resource.
+// Bench runs the benchmarks every driver shares, each on a fresh store
+// from open, as sub-benchmarks of the driver's one BenchmarkStore. Values
+// are 256-byte records with one index, about what a service keeps per
+// resource.
+func Bench(b *testing.B, open func(b *testing.B) store.Store) {
+	for _, bm := range []struct {
+		name string
+		run  func(b *testing.B, s store.Store)
+	}{
+		{"UpdatePut", benchUpdatePut},
+		{"UpdatePutParallel", benchUpdatePutParallel},
+		{"RecordGet", benchRecordGet},
+		{"JobClaim", benchJobClaim},
+	} {
+		b.Run(bm.name, func(b *testing.B) { bm.run(b, open(b)) })
+	}
+}
 
 var benchValue = make([]byte, 256)
 
-// BenchUpdatePut is one Update with one RecordPut, one caller at a time:
+// benchUpdatePut is one Update with one RecordPut, one caller at a time:
 // the latency of a durable commit.
-func BenchUpdatePut(b *testing.B, s store.Store) {
+func benchUpdatePut(b *testing.B, s store.Store) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	i := 0
@@ -32,9 +46,9 @@ func BenchUpdatePut(b *testing.B, s store.Store) {
 	}
 }
 
-// BenchUpdatePutParallel is BenchUpdatePut from many goroutines: with group
+// benchUpdatePutParallel is benchUpdatePut from many goroutines: with group
 // commit, many Updates share one fsync.
-func BenchUpdatePutParallel(b *testing.B, s store.Store) {
+func benchUpdatePutParallel(b *testing.B, s store.Store) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.SetParallelism(16)
@@ -51,8 +65,8 @@ func BenchUpdatePutParallel(b *testing.B, s store.Store) {
 	})
 }
 
-// BenchRecordGet is a View reading one record out of 10,000.
-func BenchRecordGet(b *testing.B, s store.Store) {
+// benchRecordGet is a View reading one record out of 10,000.
+func benchRecordGet(b *testing.B, s store.Store) {
 	ctx := context.Background()
 	const records = 10_000
 	err := s.Update(ctx, func(tx store.Tx) error {
@@ -81,11 +95,11 @@ func BenchRecordGet(b *testing.B, s store.Store) {
 	}
 }
 
-// BenchJobClaim is a worker's loop: claim one due job from a queue of b.N,
+// benchJobClaim is a worker's loop: claim one due job from a queue of b.N,
 // then complete it (JobDelete with its lease) in an Update. Completed jobs
 // leave the queue, as they do in shoal; a queue full of leased jobs would
 // make every claim step over them.
-func BenchJobClaim(b *testing.B, s store.Store) {
+func benchJobClaim(b *testing.B, s store.Store) {
 	ctx := context.Background()
 	now := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
 	err := s.Update(ctx, func(tx store.Tx) error {

@@ -1,4 +1,4 @@
-package postgres
+package sqlkit
 
 import (
 	"crypto/rand"
@@ -14,33 +14,31 @@ import (
 // lossless for 1678–2262. The zero time.Time (a job due "whenever") is kept
 // as math.MinInt64 so it reads back as the zero time; times outside that
 // range are clamped to it.
-var (
-	minNanos = time.Unix(0, math.MinInt64+1).UTC()
-	maxNanos = time.Unix(0, math.MaxInt64).UTC()
-)
 
-func timeToNanos(t time.Time) int64 {
+// TimeToNanos is the column value of t.
+func TimeToNanos(t time.Time) int64 {
 	switch {
 	case t.IsZero():
 		return math.MinInt64
-	case t.Before(minNanos):
+	case t.Before(time.Unix(0, math.MinInt64+1)):
 		return math.MinInt64 + 1
-	case t.After(maxNanos):
+	case t.After(time.Unix(0, math.MaxInt64)):
 		return math.MaxInt64
 	}
 	return t.UnixNano()
 }
 
-func nanosToTime(n int64) time.Time {
+// NanosToTime is the time (in UTC) of a column value TimeToNanos wrote.
+func NanosToTime(n int64) time.Time {
 	if n == math.MinInt64 {
 		return time.Time{}
 	}
 	return time.Unix(0, n).UTC()
 }
 
-// encodeIndexes keeps a record's index map beside its value, so reading a
+// EncodeIndexes keeps a record's index map beside its value, so reading a
 // record returns its indexes without a second query.
-func encodeIndexes(m map[string]string) (string, error) {
+func EncodeIndexes(m map[string]string) (string, error) {
 	if len(m) == 0 {
 		return "", nil
 	}
@@ -51,7 +49,8 @@ func encodeIndexes(m map[string]string) (string, error) {
 	return string(b), nil
 }
 
-func decodeIndexes(s string) (map[string]string, error) {
+// DecodeIndexes reads back what EncodeIndexes wrote.
+func DecodeIndexes(s string) (map[string]string, error) {
 	if s == "" {
 		return nil, nil
 	}
@@ -62,11 +61,11 @@ func decodeIndexes(s string) (map[string]string, error) {
 	return m, nil
 }
 
-// prefixEnd returns the least string greater than every string starting
+// PrefixEnd returns the least string greater than every string starting
 // with prefix, comparing bytewise (which for UTF-8 is code-point order), or
 // ok=false when there is none (an empty prefix). It bumps the last code
 // point rather than the last byte so the bound stays valid UTF-8.
-func prefixEnd(prefix string) (end string, ok bool) {
+func PrefixEnd(prefix string) (end string, ok bool) {
 	for prefix != "" {
 		r, size := utf8.DecodeLastRuneInString(prefix)
 		if r == utf8.RuneError && size == 1 {
@@ -107,5 +106,13 @@ func splitAfter(after string, value *string) (v, key string) {
 	return after, ""
 }
 
-// newLease returns a random lease token (130 bits).
-func newLease() string { return rand.Text() }
+// NewLease returns a random lease token (130 bits).
+func NewLease() string { return rand.Text() }
+
+// Blob keeps nil byte slices out of NOT NULL columns.
+func Blob(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}

@@ -1,14 +1,16 @@
-package postgres
+package sqlkit
 
 import "sync"
 
-// wakeHub fans commit notifications out to Wake subscribers.
-type wakeHub struct {
+// WakeHub fans commit notifications out to Wake subscribers. The zero
+// value is ready to use. mu is never held while calling out.
+type WakeHub struct {
 	mu   sync.Mutex
 	subs map[string]map[chan struct{}]struct{}
 }
 
-func (h *wakeHub) subscribe(queue string) (<-chan struct{}, func()) {
+// Subscribe implements store.Store.Wake.
+func (h *WakeHub) Subscribe(queue string) (<-chan struct{}, func()) {
 	// One buffered slot: a subscriber that is busy misses no wake-up, and
 	// several commits while it is busy coalesce into one.
 	ch := make(chan struct{}, 1)
@@ -34,28 +36,31 @@ func (h *wakeHub) subscribe(queue string) (<-chan struct{}, func()) {
 	}
 }
 
-// notify never blocks: it is called by the committer.
-func (h *wakeHub) notify(queue string) {
+// Notify wakes the subscribers of queue. It never blocks: it is called by
+// the committer.
+func (h *WakeHub) Notify(queue string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for ch := range h.subs[queue] {
-		select {
-		case ch <- struct{}{}:
-		default:
-		}
+		poke(ch)
 	}
 }
 
-// notifyAll wakes every subscriber, after wake-ups may have been missed.
-func (h *wakeHub) notifyAll() {
+// NotifyAll wakes every subscriber, after wake-ups may have been missed.
+func (h *WakeHub) NotifyAll() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for _, subs := range h.subs {
 		for ch := range subs {
-			select {
-			case ch <- struct{}{}:
-			default:
-			}
+			poke(ch)
 		}
+	}
+}
+
+// poke sends without blocking: a full slot already holds a wake-up.
+func poke(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
 	}
 }

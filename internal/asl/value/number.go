@@ -1,4 +1,4 @@
-package jsonpath
+package value
 
 import (
 	"encoding/json"
@@ -6,52 +6,9 @@ import (
 	"strconv"
 )
 
-// Equal reports whether two JSON values are equal: numbers by value (1 and
-// 1.0 are equal), objects by members, arrays element by element.
-func Equal(a, b any) bool {
-	if an, ok := asNumber(a); ok {
-		bn, ok := asNumber(b)
-		return ok && CompareNumbers(an, bn) == 0
-	}
-	switch av := a.(type) {
-	case nil:
-		return b == nil
-	case bool:
-		bv, ok := b.(bool)
-		return ok && av == bv
-	case string:
-		bv, ok := b.(string)
-		return ok && av == bv
-	case []any:
-		bv, ok := b.([]any)
-		if !ok || len(av) != len(bv) {
-			return false
-		}
-		for i := range av {
-			if !Equal(av[i], bv[i]) {
-				return false
-			}
-		}
-		return true
-	case map[string]any:
-		bv, ok := b.(map[string]any)
-		if !ok || len(av) != len(bv) {
-			return false
-		}
-		for k, x := range av {
-			y, ok := bv[k]
-			if !ok || !Equal(x, y) {
-				return false
-			}
-		}
-		return true
-	}
-	return false
-}
-
-// asNumber accepts json.Number, and also the float64 and int a caller might
-// build by hand, as number text.
-func asNumber(v any) (json.Number, bool) {
+// Number returns v as number text if it is a number: a json.Number, or a
+// float64, int or int64 built by hand.
+func Number(v any) (json.Number, bool) {
 	switch n := v.(type) {
 	case json.Number:
 		return n, true
@@ -64,6 +21,9 @@ func asNumber(v any) (json.Number, bool) {
 	}
 	return "", false
 }
+
+// Int is the number i.
+func Int(i int64) json.Number { return json.Number(strconv.FormatInt(i, 10)) }
 
 // CompareNumbers orders two JSON numbers exactly (no float rounding), -1, 0
 // or +1. Text that is not a number compares as zero.
@@ -98,4 +58,41 @@ func CompareNumbers(a, b json.Number) int {
 		y = new(big.Float)
 	}
 	return x.Cmp(y)
+}
+
+// ScanNumber returns the JSON number literal at the start of s (RFC 8259:
+// an optional minus, digits, an optional fraction and exponent), for the
+// parsers of path and intrinsic expressions. ok is false when s does not
+// start with one.
+func ScanNumber(s string) (n json.Number, ok bool) {
+	i := 0
+	digits := func() bool {
+		start := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		return i > start
+	}
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	if !digits() {
+		return "", false
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		if !digits() {
+			return "", false
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if !digits() {
+			return "", false
+		}
+	}
+	return json.Number(s[:i]), true
 }
