@@ -41,6 +41,9 @@ type Store interface {
 	// effects outside tx.
 	Update(ctx context.Context, fn func(Tx) error) error
 	// View runs fn in a read-only transaction over a consistent snapshot.
+	// fn may run more than once (the SQLite driver answers from its record
+	// cache and reruns fn on a real transaction if a commit intervened);
+	// only the last run's result counts, so fn must only read and compute.
 	View(ctx context.Context, fn func(Tx) error) error
 
 	// JobClaim leases up to Limit jobs of a queue that are due at Now and not

@@ -66,6 +66,7 @@ type Store struct {
 	writerDone chan struct{}
 
 	closed atomic.Bool
+	cache  *recordCache
 }
 
 var _ store.Store = (*Store)(nil)
@@ -102,6 +103,7 @@ func Open(ctx context.Context, cfg Config) (_ *Store, err error) {
 		return nil, fmt.Errorf("open sqlite store: %w", err)
 	}
 	s := &Store{
+		cache:      newRecordCache(),
 		dir:        cfg.Dir,
 		clock:      cfg.Clock,
 		log:        cfg.Logger,
@@ -236,21 +238,29 @@ func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
 	return s.update(ctx, func(t *tx) error { return fn(t) })
 }
 
-// View runs fn in a read-only transaction on one of the readers.
+// View runs fn over a consistent snapshot, answering record reads from the
+// record cache where it can (see viewTx). In the rare case that a commit
+// lands between a cached read and a later one, fn runs a second time on a
+// plain read transaction and only that run's result counts; so fn must only
+// read and compute, acting on what it read after View returns.
 func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
-	c, err := s.reader(ctx)
-	if err != nil {
-		return fmt.Errorf("view: %w", err)
+	if s.isClosed() {
+		return fmt.Errorf("view: %w", errClosed)
 	}
-	defer func() { s.readers <- c }()
-	if _, err := c.ExecContext(ctx, "BEGIN"); err != nil {
-		return fmt.Errorf("view: begin: %w", err)
+	gen := s.cache.gen.Load()
+	v := &viewTx{TxState: sqlkit.TxState{ReadOnly: true}, s: s, gen: gen, noCache: gen%2 == 1}
+	err := fn(v)
+	v.Finish()
+	v.close(ctx)
+	v.checked() // cached reads are one snapshot only if no commit began since
+	if !v.tainted {
+		return err
 	}
-	// A read-only transaction has nothing to commit.
-	defer c.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
-	t := &tx{s: s, db: c, TxState: sqlkit.TxState{ReadOnly: true}}
-	defer t.Finish()
-	return fn(t)
+	v = &viewTx{TxState: sqlkit.TxState{ReadOnly: true}, s: s, noCache: true}
+	err = fn(v)
+	v.Finish()
+	v.close(ctx)
+	return err
 }
 
 // reader takes an idle reader; the caller must put it back.
@@ -316,6 +326,7 @@ func (s *Store) Reset(ctx context.Context) error {
 		if _, err := s.writer.conn.ExecContext(context.WithoutCancel(ctx), s.q.Reset); err != nil {
 			return fmt.Errorf("reset: %w", err)
 		}
+		t.resetAll = true
 		return nil
 	})
 }

@@ -25,6 +25,13 @@ type tx struct {
 	s  *Store
 	db querier
 	sqlkit.TxState
+	// gen is the record cache's generation when a read transaction began;
+	// what it reads may fill the cache only if no commit started since.
+	gen uint64
+	// touched and resetAll tell the writer what to drop from the record
+	// cache when the batch commits.
+	touched  []cacheKey
+	resetAll bool
 }
 
 var _ store.Tx = (*tx)(nil)
@@ -54,6 +61,9 @@ func (t *tx) RecordGet(ctx context.Context, table, key string) (*store.Record, e
 	if r.Indexes, err = sqlkit.DecodeIndexes(indexes); err != nil {
 		return nil, fmt.Errorf("get record %s/%s: %w", table, key, err)
 	}
+	if t.ReadOnly {
+		t.s.cache.fill(t.gen, r)
+	}
 	return r, nil
 }
 
@@ -73,6 +83,7 @@ func (t *tx) RecordInsert(ctx context.Context, r *store.Record) error {
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return fmt.Errorf("insert record %s/%s: %w", r.Table, r.Key, store.ErrConflict)
 	}
+	t.touched = append(t.touched, cacheKey{r.Table, r.Key})
 	if err := t.putIndexes(ctx, r, false); err != nil {
 		return fmt.Errorf("insert record %s/%s: %w", r.Table, r.Key, err)
 	}
@@ -107,6 +118,7 @@ func (t *tx) RecordPut(ctx context.Context, r *store.Record) error {
 	if err != nil {
 		return fmt.Errorf("put record %s/%s: %w", r.Table, r.Key, err)
 	}
+	t.touched = append(t.touched, cacheKey{r.Table, r.Key})
 	if err := t.putIndexes(ctx, r, version > 1); err != nil {
 		return fmt.Errorf("put record %s/%s: %w", r.Table, r.Key, err)
 	}
@@ -139,6 +151,7 @@ func (t *tx) RecordDelete(ctx context.Context, table, key string) error {
 	if err != nil {
 		return fmt.Errorf("delete record %s/%s: %w", table, key, err)
 	}
+	t.touched = append(t.touched, cacheKey{table, key})
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return fmt.Errorf("delete record %s/%s: %w", table, key, store.ErrNotFound)
 	}

@@ -90,6 +90,8 @@ func (s *Store) commit(batch []*request) {
 		failAll(fmt.Errorf("update: begin: %w", err))
 		return
 	}
+	var touched []cacheKey // records to drop from the cache at commit
+	resetAll := false
 	for _, r := range batch {
 		if err := r.ctx.Err(); err != nil {
 			r.err = fmt.Errorf("update: %w", err)
@@ -103,6 +105,8 @@ func (s *Store) commit(batch []*request) {
 		t := &tx{s: s, db: s.writer}
 		r.panicked, r.err = run(r.fn, t)
 		t.Finish()
+		touched = append(touched, t.touched...)
+		resetAll = resetAll || t.resetAll
 		if r.err != nil || r.panicked != nil {
 			if err := exec("ROLLBACK TO fn"); err != nil {
 				// SQLite has abandoned the transaction (a full disk, an
@@ -120,7 +124,12 @@ func (s *Store) commit(batch []*request) {
 			return
 		}
 	}
-	if err := exec("COMMIT"); err != nil {
+	// From just before COMMIT until the touched records have left the
+	// cache, Views do not trust the cache (see recordCache).
+	s.cache.beginCommit()
+	err := exec("COMMIT")
+	s.cache.endCommit(touched, resetAll)
+	if err != nil {
 		failAll(fmt.Errorf("update: commit: %w", err))
 		_ = exec("ROLLBACK")
 		return

@@ -16,6 +16,7 @@ var txTests = []test{
 	{"ConcurrentUpdates", testTxConcurrentUpdates},
 	{"FailingAmongConcurrent", testTxFailingAmongConcurrent},
 	{"OptimisticCounter", testTxOptimisticCounter},
+	{"ViewIsSnapshot", testTxViewIsSnapshot},
 	{"Reset", testTxReset},
 	{"Closed", testTxClosed},
 }
@@ -283,4 +284,77 @@ func testTxClosed(t *testing.T, e *env) {
 	// Wake after Close must not panic; its channel simply never fires.
 	_, cancel := e.s.Wake("q")
 	cancel()
+}
+
+// Views read one snapshot: while Updates move two records together, no View
+// (the SQLite driver answers Views from its record cache where it can) ever
+// sees them differ. Reads are checked after View returns, since fn may run
+// more than once.
+func testTxViewIsSnapshot(t *testing.T, e *env) {
+	const writes = 150
+	put := func(tx store.Tx, n int) error {
+		for _, k := range []string{"a", "b"} {
+			if err := tx.RecordPut(e.ctx, &store.Record{Table: "pair", Key: k, Value: []byte(fmt.Sprint(n))}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := e.s.Update(e.ctx, func(tx store.Tx) error { return put(tx, 0) }); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		defer close(done)
+		for n := 1; n <= writes; n++ {
+			if err := e.s.Update(e.ctx, func(tx store.Tx) error { return put(tx, n) }); err != nil {
+				t.Errorf("update %d: %v", n, err)
+				return
+			}
+		}
+	})
+	for range 2 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				var a, b string
+				err := e.s.View(e.ctx, func(tx store.Tx) error {
+					ra, err := tx.RecordGet(e.ctx, "pair", "a")
+					if err != nil {
+						return err
+					}
+					rb, err := tx.RecordGet(e.ctx, "pair", "b")
+					if err != nil {
+						return err
+					}
+					a, b = string(ra.Value), string(rb.Value)
+					return nil
+				})
+				if err != nil {
+					t.Errorf("view: %v", err)
+					return
+				}
+				if a != b {
+					t.Errorf("view saw a=%s b=%s: two snapshots", a, b)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	var last string
+	if err := e.s.View(e.ctx, func(tx store.Tx) error {
+		r, err := tx.RecordGet(e.ctx, "pair", "b")
+		if err == nil {
+			last = string(r.Value)
+		}
+		return err
+	}); err != nil || last != fmt.Sprint(writes) {
+		t.Fatalf("after the writes b = %q (%v), want %d", last, err, writes)
+	}
 }

@@ -1,0 +1,227 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"sync"
+	"sync/atomic"
+
+	"github.com/shoal-dev/shoal/internal/store"
+	"github.com/shoal-dev/shoal/internal/store/internal/sqlkit"
+)
+
+// recordCache keeps recently read records in memory so that most Views are
+// answered without a SQLite read transaction (a read costs ~20 µs through
+// database/sql; a hit, well under one).
+//
+// It is coherent because this process is the only writer (the directory
+// lock proves it): the writer invalidates every record it touched when it
+// commits. Views stay snapshots by a sequence lock: gen is odd from just
+// before a COMMIT until its invalidations are done. A View answered wholly
+// from the cache is kept only if gen was even when it started and has not
+// changed since; otherwise, or on any miss, fn runs again on a real read
+// transaction. A read transaction fills the cache only when no commit
+// started since it began, so the cache never mixes two snapshots.
+type recordCache struct {
+	gen atomic.Uint64
+	mu  sync.RWMutex
+	m   map[cacheKey]*store.Record
+	max int
+}
+
+type cacheKey struct{ table, key string }
+
+// maxCachedRecords bounds the cache's memory: at a few hundred bytes a
+// record, some tens of megabytes at most.
+const maxCachedRecords = 100_000
+
+func newRecordCache() *recordCache {
+	return &recordCache{m: map[cacheKey]*store.Record{}, max: maxCachedRecords}
+}
+
+// get returns a copy of a cached record; callers may change what they get.
+func (c *recordCache) get(table, key string) (*store.Record, bool) {
+	c.mu.RLock()
+	r, ok := c.m[cacheKey{table, key}]
+	c.mu.RUnlock()
+	if !ok {
+		return nil, false
+	}
+	return copyRecord(r), true
+}
+
+// fill caches r, read by a transaction that began at gen; it is dropped if a
+// commit has started since.
+func (c *recordCache) fill(gen uint64, r *store.Record) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen.Load() != gen || gen%2 == 1 {
+		return
+	}
+	if len(c.m) >= c.max {
+		// Evict an arbitrary tenth: cheap, and a miss only costs a read.
+		n := c.max / 10
+		for k := range c.m {
+			if n--; n < 0 {
+				break
+			}
+			delete(c.m, k)
+		}
+	}
+	c.m[cacheKey{r.Table, r.Key}] = copyRecord(r)
+}
+
+// beginCommit marks a commit in flight (gen odd).
+func (c *recordCache) beginCommit() {
+	c.mu.Lock()
+	c.gen.Add(1)
+	c.mu.Unlock()
+}
+
+// endCommit drops what the batch touched (everything after a Reset) and
+// makes gen even again. It runs whether or not the commit succeeded.
+func (c *recordCache) endCommit(touched []cacheKey, all bool) {
+	c.mu.Lock()
+	if all {
+		clear(c.m)
+	}
+	for _, k := range touched {
+		delete(c.m, k)
+	}
+	c.gen.Add(1)
+	c.mu.Unlock()
+}
+
+func copyRecord(r *store.Record) *store.Record {
+	cp := *r
+	cp.Value = append([]byte(nil), r.Value...)
+	if r.Indexes != nil {
+		cp.Indexes = maps.Clone(r.Indexes)
+	}
+	return &cp
+}
+
+// viewTx is a View's transaction. It answers RecordGet from the record
+// cache and opens a real read transaction only when it must (a miss, or any
+// other read). Reads stay one snapshot as long as no commit began between
+// the View's start and that read transaction's first read; if one did after
+// the cache had already answered, the View is tainted and View runs fn
+// again on a plain read transaction.
+type viewTx struct {
+	sqlkit.TxState
+	s       *Store
+	gen     uint64 // cache generation at the View's start
+	noCache bool   // a commit was in flight at the start, or this is a rerun
+	hits    int
+	sql     *tx
+	conn    *conn
+	err     error
+	tainted bool
+}
+
+var _ store.Tx = (*viewTx)(nil)
+
+// open starts the read transaction, once.
+func (v *viewTx) open(ctx context.Context) (*tx, error) {
+	if v.sql != nil || v.err != nil {
+		return v.sql, v.err
+	}
+	c, err := v.s.reader(ctx)
+	if err != nil {
+		v.err = fmt.Errorf("view: %w", err)
+		return nil, v.err
+	}
+	if _, err := c.ExecContext(ctx, "BEGIN"); err != nil {
+		v.s.readers <- c
+		v.err = fmt.Errorf("view: begin: %w", err)
+		return nil, v.err
+	}
+	v.conn = c
+	v.sql = &tx{s: v.s, db: c, TxState: sqlkit.TxState{ReadOnly: true}, gen: v.s.cache.gen.Load()}
+	return v.sql, nil
+}
+
+// checked runs after each read on the real transaction and when fn returns:
+// once the cache has answered, a commit begun since the View started means
+// two snapshots may have been mixed.
+func (v *viewTx) checked() {
+	if v.hits > 0 && v.s.cache.gen.Load() != v.gen {
+		v.tainted = true
+	}
+}
+
+// close ends the read transaction, if one was opened.
+func (v *viewTx) close(ctx context.Context) {
+	if v.sql == nil {
+		return
+	}
+	v.sql.Finish()
+	// A read-only transaction has nothing to commit.
+	_, _ = v.conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+	v.s.readers <- v.conn
+	v.sql, v.conn = nil, nil
+}
+
+func (v *viewTx) RecordGet(ctx context.Context, table, key string) (*store.Record, error) {
+	if err := v.Check(false); err != nil {
+		return nil, fmt.Errorf("get record %s/%s: %w", table, key, err)
+	}
+	if v.sql == nil && !v.noCache {
+		if r, ok := v.s.cache.get(table, key); ok {
+			v.hits++
+			return r, nil
+		}
+	}
+	t, err := v.open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer v.checked()
+	return t.RecordGet(ctx, table, key)
+}
+
+// read runs any other read on the real transaction.
+func read[T any](v *viewTx, ctx context.Context, f func(*tx) (T, error)) (T, error) {
+	var zero T
+	if err := v.Check(false); err != nil {
+		return zero, fmt.Errorf("view: %w", err)
+	}
+	t, err := v.open(ctx)
+	if err != nil {
+		return zero, err
+	}
+	defer v.checked()
+	return f(t)
+}
+
+func (v *viewTx) RecordScan(ctx context.Context, p *store.RecordScanParams) ([]store.Record, error) {
+	return read(v, ctx, func(t *tx) ([]store.Record, error) { return t.RecordScan(ctx, p) })
+}
+
+func (v *viewTx) LogRead(ctx context.Context, p *store.LogReadParams) ([]store.LogEntry, error) {
+	return read(v, ctx, func(t *tx) ([]store.LogEntry, error) { return t.LogRead(ctx, p) })
+}
+
+func (v *viewTx) LogLen(ctx context.Context, log string) (int64, error) {
+	return read(v, ctx, func(t *tx) (int64, error) { return t.LogLen(ctx, log) })
+}
+
+func (v *viewTx) JobGet(ctx context.Context, queue, id string) (*store.Job, error) {
+	return read(v, ctx, func(t *tx) (*store.Job, error) { return t.JobGet(ctx, queue, id) })
+}
+
+// Writes fail as in any read-only transaction.
+func (v *viewTx) write(what string) error { return fmt.Errorf("%s: %w", what, v.Check(true)) }
+
+func (v *viewTx) RecordInsert(context.Context, *store.Record) error  { return v.write("insert record") }
+func (v *viewTx) RecordPut(context.Context, *store.Record) error     { return v.write("put record") }
+func (v *viewTx) RecordDelete(context.Context, string, string) error { return v.write("delete record") }
+func (v *viewTx) LogAppend(context.Context, string, ...[]byte) (int64, error) {
+	return 0, v.write("append log")
+}
+func (v *viewTx) LogDelete(context.Context, string) error  { return v.write("delete log") }
+func (v *viewTx) JobPut(context.Context, *store.Job) error { return v.write("put job") }
+func (v *viewTx) JobDelete(context.Context, string, string, string) error {
+	return v.write("delete job")
+}
