@@ -19,6 +19,7 @@ import (
 	"github.com/shoal-dev/shoal/internal/clock"
 	"github.com/shoal-dev/shoal/internal/dispatch"
 	"github.com/shoal-dev/shoal/internal/gateway"
+	"github.com/shoal-dev/shoal/internal/sfn"
 	"github.com/shoal-dev/shoal/internal/ssm"
 	"github.com/shoal-dev/shoal/internal/store"
 	"github.com/shoal-dev/shoal/internal/store/postgres"
@@ -83,6 +84,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	// The one list of services, in start order.
 	s.services = []named{
 		{"ssm", ssm.New(st, cfg.Clock)},
+		// "stepfunctions" is LocalStack's health key for it.
+		{"stepfunctions", sfn.New(sfn.Config{Store: st, Clock: cfg.Clock, Registry: s.registry, Logger: cfg.Logger})},
 	}
 
 	for _, svc := range s.services {

@@ -1,0 +1,153 @@
+package engine
+
+import "time"
+
+// History event types the engine writes (HistoryEventType in the model).
+const (
+	EventExecutionStarted   = "ExecutionStarted"
+	EventExecutionSucceeded = "ExecutionSucceeded"
+	EventExecutionFailed    = "ExecutionFailed"
+	EventExecutionAborted   = "ExecutionAborted"
+	EventExecutionTimedOut  = "ExecutionTimedOut"
+	EventTaskScheduled      = "TaskScheduled"
+	EventTaskStarted        = "TaskStarted"
+	EventTaskSucceeded      = "TaskSucceeded"
+	EventTaskFailed         = "TaskFailed"
+	EventFailStateEntered   = "FailStateEntered"
+)
+
+// HistoryEvent is one event of an execution's history, exactly the
+// HistoryEvent shape GetExecutionHistory returns: member names are the
+// model's, details are set only for the event types that carry them. The
+// engine stores events in this form, so the API serves them as stored.
+type HistoryEvent struct {
+	Timestamp       time.Time `json:"timestamp"`
+	Type            string    `json:"type"`
+	ID              int64     `json:"id"`
+	PreviousEventID int64     `json:"previousEventId"`
+
+	ExecutionStartedEventDetails   *ExecutionStartedEventDetails   `json:"executionStartedEventDetails,omitempty"`
+	ExecutionSucceededEventDetails *ExecutionSucceededEventDetails `json:"executionSucceededEventDetails,omitempty"`
+	ExecutionFailedEventDetails    *ErrorDetails                   `json:"executionFailedEventDetails,omitempty"`
+	ExecutionAbortedEventDetails   *ErrorDetails                   `json:"executionAbortedEventDetails,omitempty"`
+	ExecutionTimedOutEventDetails  *ErrorDetails                   `json:"executionTimedOutEventDetails,omitempty"`
+	StateEnteredEventDetails       *StateEnteredEventDetails       `json:"stateEnteredEventDetails,omitempty"`
+	StateExitedEventDetails        *StateExitedEventDetails        `json:"stateExitedEventDetails,omitempty"`
+	TaskScheduledEventDetails      *TaskScheduledEventDetails      `json:"taskScheduledEventDetails,omitempty"`
+	TaskStartedEventDetails        *TaskStartedEventDetails        `json:"taskStartedEventDetails,omitempty"`
+	TaskSucceededEventDetails      *TaskSucceededEventDetails      `json:"taskSucceededEventDetails,omitempty"`
+	TaskFailedEventDetails         *TaskFailedEventDetails         `json:"taskFailedEventDetails,omitempty"`
+}
+
+// DataDetails is HistoryEventExecutionDataDetails: whether the data next to
+// it was cut at the 256 KiB limit.
+type DataDetails struct {
+	Truncated bool `json:"truncated"`
+}
+
+// ExecutionStartedEventDetails is the model's shape of the same name.
+type ExecutionStartedEventDetails struct {
+	Input                  string       `json:"input,omitempty"`
+	InputDetails           *DataDetails `json:"inputDetails,omitempty"`
+	RoleArn                string       `json:"roleArn,omitempty"`
+	StateMachineAliasArn   string       `json:"stateMachineAliasArn,omitempty"`
+	StateMachineVersionArn string       `json:"stateMachineVersionArn,omitempty"`
+}
+
+// ExecutionSucceededEventDetails is the model's shape of the same name.
+type ExecutionSucceededEventDetails struct {
+	Output        string       `json:"output,omitempty"`
+	OutputDetails *DataDetails `json:"outputDetails,omitempty"`
+}
+
+// ErrorDetails is the error/cause pair of ExecutionFailed, ExecutionAborted
+// and ExecutionTimedOut event details (three shapes with the same members).
+type ErrorDetails struct {
+	Error string `json:"error,omitempty"`
+	Cause string `json:"cause,omitempty"`
+}
+
+// StateEnteredEventDetails is the model's shape of the same name.
+type StateEnteredEventDetails struct {
+	Name         string       `json:"name"`
+	Input        string       `json:"input,omitempty"`
+	InputDetails *DataDetails `json:"inputDetails,omitempty"`
+}
+
+// StateExitedEventDetails is the model's shape of the same name.
+type StateExitedEventDetails struct {
+	Name                     string            `json:"name"`
+	Output                   string            `json:"output,omitempty"`
+	OutputDetails            *DataDetails      `json:"outputDetails,omitempty"`
+	AssignedVariables        map[string]string `json:"assignedVariables,omitempty"`
+	AssignedVariablesDetails *DataDetails      `json:"assignedVariablesDetails,omitempty"`
+}
+
+// TaskScheduledEventDetails is the model's shape of the same name.
+type TaskScheduledEventDetails struct {
+	ResourceType       string `json:"resourceType"`
+	Resource           string `json:"resource"`
+	Region             string `json:"region"`
+	Parameters         string `json:"parameters"`
+	TimeoutInSeconds   int64  `json:"timeoutInSeconds,omitempty"`
+	HeartbeatInSeconds int64  `json:"heartbeatInSeconds,omitempty"`
+}
+
+// TaskStartedEventDetails is the model's shape of the same name.
+type TaskStartedEventDetails struct {
+	ResourceType string `json:"resourceType"`
+	Resource     string `json:"resource"`
+}
+
+// TaskSucceededEventDetails is the model's shape of the same name.
+type TaskSucceededEventDetails struct {
+	ResourceType  string       `json:"resourceType"`
+	Resource      string       `json:"resource"`
+	Output        string       `json:"output,omitempty"`
+	OutputDetails *DataDetails `json:"outputDetails,omitempty"`
+}
+
+// TaskFailedEventDetails is the model's shape of the same name.
+type TaskFailedEventDetails struct {
+	ResourceType string `json:"resourceType"`
+	Resource     string `json:"resource"`
+	Error        string `json:"error,omitempty"`
+	Cause        string `json:"cause,omitempty"`
+}
+
+// WithoutData returns the event as GetExecutionHistory with
+// includeExecutionData=false shows it: inputs, outputs, parameters and
+// assigned variables left out.
+func (e HistoryEvent) WithoutData() HistoryEvent {
+	if d := e.ExecutionStartedEventDetails; d != nil {
+		c := *d
+		c.Input, c.InputDetails = "", nil
+		e.ExecutionStartedEventDetails = &c
+	}
+	if d := e.ExecutionSucceededEventDetails; d != nil {
+		c := *d
+		c.Output, c.OutputDetails = "", nil
+		e.ExecutionSucceededEventDetails = &c
+	}
+	if d := e.StateEnteredEventDetails; d != nil {
+		c := *d
+		c.Input, c.InputDetails = "", nil
+		e.StateEnteredEventDetails = &c
+	}
+	if d := e.StateExitedEventDetails; d != nil {
+		c := *d
+		c.Output, c.OutputDetails, c.AssignedVariables, c.AssignedVariablesDetails = "", nil, nil, nil
+		e.StateExitedEventDetails = &c
+	}
+	if d := e.TaskScheduledEventDetails; d != nil {
+		c := *d
+		c.Parameters = ""
+		e.TaskScheduledEventDetails = &c
+	}
+	if d := e.TaskSucceededEventDetails; d != nil {
+		c := *d
+		c.Output, c.OutputDetails = "", nil
+		e.TaskSucceededEventDetails = &c
+	}
+	return e
+}

@@ -1,0 +1,256 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/shoal-dev/shoal/internal/store"
+)
+
+// Store layout. Executions are records keyed by their ARN; each has a log of
+// history events and at most two jobs (its next step, its timeout).
+const (
+	tableExecution  = "sfn.execution"
+	tableDefinition = "sfn.definition"
+	// indexMachine orders a state machine's executions newest first:
+	// "<state machine ARN>|<inverted start time>" ('|' is in no name, and
+	// PostgreSQL text cannot hold the NUL the store's cursors use).
+	indexMachine = "sm"
+	// indexMachineStatus is indexMachine with the status in between, for
+	// ListExecutions' statusFilter.
+	indexMachineStatus = "sm_status"
+	logPrefix          = "sfn.history/"
+	// Queue is the store job queue of execution steps.
+	Queue         = "sfn"
+	timeoutSuffix = "#timeout"
+)
+
+// Execution statuses (ExecutionStatus in the model).
+const (
+	StatusRunning   = "RUNNING"
+	StatusSucceeded = "SUCCEEDED"
+	StatusFailed    = "FAILED"
+	StatusTimedOut  = "TIMED_OUT"
+	StatusAborted   = "ABORTED"
+)
+
+// Execution is the stored state of one execution: what DescribeExecution
+// reports, and the cursor saying where the interpreter stands.
+type Execution struct {
+	ARN             string    `json:"arn"`
+	StateMachineARN string    `json:"stateMachineArn"`
+	StateMachine    string    `json:"stateMachineName"`
+	Name            string    `json:"name"`
+	RoleARN         string    `json:"roleArn"`
+	Definition      string    `json:"definition"` // hash of the definition it runs (DefinitionKey)
+	VersionARN      string    `json:"versionArn,omitempty"`
+	AliasARN        string    `json:"aliasArn,omitempty"`
+	TraceHeader     string    `json:"traceHeader,omitempty"`
+	Status          string    `json:"status"`
+	Input           string    `json:"input"`
+	Output          *string   `json:"output,omitempty"`
+	Error           string    `json:"error,omitempty"`
+	Cause           string    `json:"cause,omitempty"`
+	StartDate       time.Time `json:"startDate"`
+	StopDate        time.Time `json:"stopDate,omitzero"`
+	// Events is the id of the last history event.
+	Events int64  `json:"events"`
+	Cursor Cursor `json:"cursor"`
+
+	version int64 // the store record's version, guarding the write back
+}
+
+// Phases of the cursor: what the execution's next job does.
+const (
+	phaseEnter = "enter" // enter Cursor.State with Cursor.Input
+	phaseRetry = "retry" // run Cursor.State again after a Retry delay
+	phaseWait  = "wait"  // leave a Wait state (the job is due at Until)
+	phaseTask  = "task"  // run Cursor.Task, then report its outcome
+	phaseDone  = "done"
+)
+
+// Cursor is where a running execution stands.
+type Cursor struct {
+	Phase          string          `json:"phase"`
+	State          string          `json:"state,omitempty"`
+	Input          json.RawMessage `json:"input,omitempty"` // the state's raw input
+	EnteredEventID int64           `json:"enteredEventId,omitempty"`
+	EnteredTime    time.Time       `json:"enteredTime,omitzero"`
+	RetryCounts    []int           `json:"retryCounts,omitempty"`
+	Vars           map[string]any  `json:"vars,omitempty"`
+	Until          time.Time       `json:"until,omitzero"`
+	Then           *Then           `json:"then,omitempty"`
+	Task           *Task           `json:"task,omitempty"`
+}
+
+// Then is the decision a Wait state carries out when it ends.
+type Then struct {
+	Succeed  bool            `json:"succeed,omitempty"`
+	State    string          `json:"state,omitempty"`
+	Output   json.RawMessage `json:"output"`
+	Assigned map[string]any  `json:"assigned,omitempty"`
+}
+
+// Task is a Task state's scheduled work, as the Invoker receives it.
+type Task struct {
+	Resource         string          `json:"resource"`
+	Parameters       json.RawMessage `json:"parameters"`
+	TimeoutSeconds   int64           `json:"timeoutSeconds,omitempty"`
+	HeartbeatSeconds int64           `json:"heartbeatSeconds,omitempty"`
+}
+
+// Region is the region of the execution, from its ARN.
+func (x *Execution) Region() string { return arnField(x.ARN, 3) }
+
+// Account is the account of the execution, from its ARN.
+func (x *Execution) Account() string { return arnField(x.ARN, 4) }
+
+func arnField(arn string, i int) string {
+	parts := strings.SplitN(arn, ":", 7)
+	if len(parts) <= i {
+		return ""
+	}
+	return parts[i]
+}
+
+func invTime(t time.Time) string {
+	return fmt.Sprintf("%019d", math.MaxInt64-t.UnixNano())
+}
+
+func (x *Execution) record() (*store.Record, error) {
+	b, err := json.Marshal(x)
+	if err != nil {
+		return nil, fmt.Errorf("sfn engine: encode execution: %w", err)
+	}
+	inv := invTime(x.StartDate)
+	return &store.Record{
+		Table: tableExecution, Key: x.ARN, Value: b, Version: x.version,
+		Indexes: map[string]string{
+			indexMachine:       x.StateMachineARN + "|" + inv,
+			indexMachineStatus: x.StateMachineARN + "|" + x.Status + "|" + inv,
+		},
+	}, nil
+}
+
+func decodeExecution(r *store.Record) (*Execution, error) {
+	var x Execution
+	dec := json.NewDecoder(bytes.NewReader(r.Value))
+	dec.UseNumber() // variables keep their numbers exactly, as asl wants them
+	if err := dec.Decode(&x); err != nil {
+		return nil, fmt.Errorf("sfn engine: decode execution %s: %w", r.Key, err)
+	}
+	x.version = r.Version
+	return &x, nil
+}
+
+// ErrNotFound is returned for an execution that does not exist.
+var ErrNotFound = errors.New("sfn engine: no such execution")
+
+// Get reads an execution.
+func Get(ctx context.Context, tx store.Tx, arn string) (*Execution, error) {
+	r, err := tx.RecordGet(ctx, tableExecution, arn)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sfn engine: read execution: %w", err)
+	}
+	return decodeExecution(r)
+}
+
+// ListParams selects a page of a state machine's executions, newest first.
+type ListParams struct {
+	StateMachineARN string
+	Status          string // "" for all
+	After           string // the cursor a previous page returned
+	Limit           int
+}
+
+// List returns a page of executions and the cursor of the next page ("" at
+// the end).
+func List(ctx context.Context, tx store.Tx, p ListParams) ([]*Execution, string, error) {
+	sp := &store.RecordScanParams{Table: tableExecution, Index: indexMachine, Prefix: p.StateMachineARN + "|", After: p.After, Limit: p.Limit + 1}
+	if p.Status != "" {
+		sp.Index = indexMachineStatus
+		sp.Prefix = p.StateMachineARN + "|" + p.Status + "|"
+	}
+	recs, err := tx.RecordScan(ctx, sp)
+	if err != nil {
+		return nil, "", fmt.Errorf("sfn engine: list executions: %w", err)
+	}
+	next := ""
+	if len(recs) > p.Limit {
+		recs = recs[:p.Limit]
+		last := recs[len(recs)-1]
+		next = last.Indexes[sp.Index] + "\x00" + last.Key
+	}
+	out := make([]*Execution, len(recs))
+	for i := range recs {
+		if out[i], err = decodeExecution(&recs[i]); err != nil {
+			return nil, "", err
+		}
+	}
+	return out, next, nil
+}
+
+// HistoryParams selects a page of an execution's history.
+type HistoryParams struct {
+	ARN     string
+	After   int64 // event id, exclusive; 0 = from the start (or end when Reverse)
+	Limit   int
+	Reverse bool
+}
+
+// History reads events of an execution's history.
+func History(ctx context.Context, tx store.Tx, p HistoryParams) ([]HistoryEvent, error) {
+	entries, err := tx.LogRead(ctx, &store.LogReadParams{Log: logPrefix + p.ARN, After: p.After, Limit: p.Limit, Reverse: p.Reverse})
+	if err != nil {
+		return nil, fmt.Errorf("sfn engine: read history: %w", err)
+	}
+	out := make([]HistoryEvent, len(entries))
+	for i, e := range entries {
+		if err := json.Unmarshal(e.Data, &out[i]); err != nil {
+			return nil, fmt.Errorf("sfn engine: decode history event %d: %w", e.Seq, err)
+		}
+	}
+	return out, nil
+}
+
+// DefinitionKey is the content address of a definition.
+func DefinitionKey(def []byte) string {
+	sum := sha256.Sum256(def)
+	return hex.EncodeToString(sum[:])
+}
+
+// PutDefinition stores a definition under its content address and returns
+// the key. Executions refer to the definition they started with, so an
+// UpdateStateMachine never changes a running execution.
+func PutDefinition(ctx context.Context, tx store.Tx, def []byte) (string, error) {
+	key := DefinitionKey(def)
+	if _, err := tx.RecordGet(ctx, tableDefinition, key); err == nil {
+		return key, nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return "", fmt.Errorf("sfn engine: read definition: %w", err)
+	}
+	if err := tx.RecordPut(ctx, &store.Record{Table: tableDefinition, Key: key, Value: def}); err != nil {
+		return "", fmt.Errorf("sfn engine: write definition: %w", err)
+	}
+	return key, nil
+}
+
+// GetDefinition reads a definition by its key.
+func GetDefinition(ctx context.Context, tx store.Tx, key string) ([]byte, error) {
+	r, err := tx.RecordGet(ctx, tableDefinition, key)
+	if err != nil {
+		return nil, fmt.Errorf("sfn engine: read definition %s: %w", key, err)
+	}
+	return r.Value, nil
+}
