@@ -103,12 +103,16 @@ type Tx interface {
 	// JobDelete removes a job. With a non-empty lease it succeeds only while
 	// that lease is current (ErrConflict otherwise): completing claimed work
 	// in the transaction that applies its effect makes the effect happen once.
-	// ErrNotFound if the job is gone.
+	// With an empty lease it removes the job whether or not it is leased
+	// (cancelling a timer). ErrNotFound if the job is gone.
 	JobDelete(ctx context.Context, queue, id, lease string) error
 }
 
 // Record is a stored value. Value is opaque to the store (services keep
-// JSON); Indexes are secondary keys to scan by.
+// JSON); Indexes are secondary keys to scan by. Tables, keys, index names
+// and values, log names, queues and job ids are text without NUL bytes:
+// PostgreSQL's text type rejects NUL, and index-scan cursors use it as their
+// separator.
 type Record struct {
 	Table   string
 	Key     string

@@ -154,7 +154,14 @@ func (s *Store) Close() error {
 // serialization failures; on those Update runs fn again from scratch, up to
 // maxAttempts times. So fn may run more than once and must have no effect
 // outside the Tx.
+//
+// With a ctx from store.WithTx carrying one of this store's Update
+// transactions, fn runs inside it instead, as a nested transaction (and is
+// retried with it).
 func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
+	if t, ok := s.joined(ctx); ok {
+		return t.nested(ctx, fn)
+	}
 	return s.update(ctx, func(t *tx) error { return fn(t) })
 }
 
@@ -229,6 +236,11 @@ func isTransient(err error) bool {
 func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
 	if s.closed.Load() {
 		return errClosed
+	}
+	if t, ok := s.joined(ctx); ok {
+		ro := t.readOnly()
+		defer ro.Finish()
+		return fn(ro)
 	}
 	pgTx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {

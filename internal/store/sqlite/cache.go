@@ -138,7 +138,7 @@ func (v *viewTx) open(ctx context.Context) (*tx, error) {
 		return nil, v.err
 	}
 	v.conn = c
-	v.sql = &tx{s: v.s, db: c, TxState: sqlkit.TxState{ReadOnly: true}, gen: v.s.cache.gen.Load()}
+	v.sql = &tx{s: v.s, db: c, TxState: sqlkit.TxState{ReadOnly: true}, fill: true, gen: v.s.cache.gen.Load()}
 	return v.sql, nil
 }
 

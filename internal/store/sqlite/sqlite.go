@@ -234,18 +234,31 @@ func (s *Store) closeHandles() error {
 // runtime.Goexit (t.Fatal), which would stop the writer; a panic is carried
 // back and re-raised in the caller. If ctx ends before fn starts, fn does
 // not run; once it has started, Update waits for the commit and reports it.
+//
+// With a ctx from store.WithTx carrying one of this store's Update
+// transactions, fn runs inside it instead, as a nested transaction.
 func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
+	if t, ok := s.joined(ctx); ok {
+		return t.nested(ctx, fn)
+	}
 	return s.update(ctx, func(t *tx) error { return fn(t) })
 }
 
 // View runs fn over a consistent snapshot, answering record reads from the
-// record cache where it can (see viewTx). In the rare case that a commit
+// record cache where it can (see viewTx). Inside an Update joined with
+// store.WithTx, fn reads that Update's transaction, uncommitted writes
+// included. In the rare case that a commit
 // lands between a cached read and a later one, fn runs a second time on a
 // plain read transaction and only that run's result counts; so fn must only
 // read and compute, acting on what it read after View returns.
 func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
 	if s.isClosed() {
 		return fmt.Errorf("view: %w", errClosed)
+	}
+	if t, ok := s.joined(ctx); ok {
+		ro := t.readOnly()
+		defer ro.Finish()
+		return fn(ro)
 	}
 	gen := s.cache.gen.Load()
 	v := &viewTx{TxState: sqlkit.TxState{ReadOnly: true}, s: s, gen: gen, noCache: gen%2 == 1}

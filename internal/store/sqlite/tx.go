@@ -25,13 +25,17 @@ type tx struct {
 	s  *Store
 	db querier
 	sqlkit.TxState
-	// gen is the record cache's generation when a read transaction began;
-	// what it reads may fill the cache only if no commit started since.
-	gen uint64
+	// fill marks a View's own read transaction, whose reads may fill the
+	// record cache — if no commit began since gen, the cache's generation
+	// when it started. (A View joined to an Update reads uncommitted data
+	// and never fills.)
+	fill bool
+	gen  uint64
 	// touched and resetAll tell the writer what to drop from the record
 	// cache when the batch commits.
 	touched  []cacheKey
 	resetAll bool
+	depth    int // nesting of joined Updates (store.WithTx)
 }
 
 var _ store.Tx = (*tx)(nil)
@@ -61,7 +65,7 @@ func (t *tx) RecordGet(ctx context.Context, table, key string) (*store.Record, e
 	if r.Indexes, err = sqlkit.DecodeIndexes(indexes); err != nil {
 		return nil, fmt.Errorf("get record %s/%s: %w", table, key, err)
 	}
-	if t.ReadOnly {
+	if t.fill {
 		t.s.cache.fill(t.gen, r)
 	}
 	return r, nil

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -17,6 +18,7 @@ var txTests = []test{
 	{"FailingAmongConcurrent", testTxFailingAmongConcurrent},
 	{"OptimisticCounter", testTxOptimisticCounter},
 	{"ViewIsSnapshot", testTxViewIsSnapshot},
+	{"Joined", testTxJoined},
 	{"Reset", testTxReset},
 	{"Closed", testTxClosed},
 }
@@ -356,5 +358,67 @@ func testTxViewIsSnapshot(t *testing.T, e *env) {
 		return err
 	}); err != nil || last != fmt.Sprint(writes) {
 		t.Fatalf("after the writes b = %q (%v), want %d", last, err, writes)
+	}
+}
+
+// An Update or View given a context from store.WithTx runs inside that
+// transaction: a nested Update commits or rolls back with it, its own
+// failure undoes only its own writes, and a nested View reads the outer
+// transaction's uncommitted writes.
+func testTxJoined(t *testing.T, e *env) {
+	put := func(ctx context.Context, tx store.Tx, key string) error {
+		return tx.RecordInsert(ctx, &store.Record{Table: "j", Key: key, Value: []byte(key)})
+	}
+	boom := errors.New("boom")
+	var sawOuter bool
+	err := e.s.Update(e.ctx, func(tx store.Tx) error {
+		if err := put(e.ctx, tx, "outer"); err != nil {
+			return err
+		}
+		ctx := store.WithTx(e.ctx, tx)
+		if err := e.s.Update(ctx, func(tx store.Tx) error { return put(ctx, tx, "inner-ok") }); err != nil {
+			return fmt.Errorf("nested update: %w", err)
+		}
+		err := e.s.Update(ctx, func(tx store.Tx) error {
+			if err := put(ctx, tx, "inner-failed"); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			return fmt.Errorf("failing nested update returned %v, want boom", err)
+		}
+		return e.s.View(ctx, func(tx store.Tx) error {
+			_, err := tx.RecordGet(ctx, "j", "outer")
+			sawOuter = err == nil
+			if err := tx.RecordInsert(ctx, &store.Record{Table: "j", Key: "from-view"}); err == nil {
+				return errors.New("a joined View could write")
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sawOuter {
+		t.Error("a View joined to the Update did not see its uncommitted write")
+	}
+	if got, want := fmt.Sprint(e.scanKeys(t, store.RecordScanParams{Table: "j"})), "[inner-ok outer]"; got != want {
+		t.Errorf("after commit: %s, want %s", got, want)
+	}
+
+	// When the outer Update fails, the nested one's writes go with it.
+	err = e.s.Update(e.ctx, func(tx store.Tx) error {
+		ctx := store.WithTx(e.ctx, tx)
+		if err := e.s.Update(ctx, func(tx store.Tx) error { return put(ctx, tx, "rolled-back") }); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("outer update: %v", err)
+	}
+	if got, want := fmt.Sprint(e.scanKeys(t, store.RecordScanParams{Table: "j"})), "[inner-ok outer]"; got != want {
+		t.Errorf("after a failed outer update: %s, want %s", got, want)
 	}
 }
