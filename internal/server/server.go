@@ -17,7 +17,9 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/shoal-dev/shoal/internal/clock"
+	"github.com/shoal-dev/shoal/internal/cloudtrail"
 	"github.com/shoal-dev/shoal/internal/dispatch"
+	"github.com/shoal-dev/shoal/internal/events"
 	"github.com/shoal-dev/shoal/internal/gateway"
 	"github.com/shoal-dev/shoal/internal/sfn"
 	"github.com/shoal-dev/shoal/internal/ssm"
@@ -81,12 +83,17 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, store: st}
 	s.registry = dispatch.NewRegistry(cfg.Clock.Now, uuid.NewString)
 
+	eventBus := events.New(events.Config{Store: st, Clock: cfg.Clock, Logger: cfg.Logger})
 	// The one list of services, in start order.
 	s.services = []named{
 		{"ssm", ssm.New(st, cfg.Clock)},
 		// "stepfunctions" is LocalStack's health key for it.
 		{"stepfunctions", sfn.New(sfn.Config{Store: st, Clock: cfg.Clock, Registry: s.registry, Logger: cfg.Logger})},
+		{"events", eventBus},
 	}
+	// CloudTrail records every successful management call onto the
+	// default event bus of its account and region.
+	s.registry.AddHook(&cloudtrail.Recorder{Bus: eventBus, Logger: cfg.Logger, NewID: uuid.NewString})
 
 	for _, svc := range s.services {
 		svc.Register(s.registry)

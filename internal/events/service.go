@@ -1,0 +1,680 @@
+package events
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/shoal-dev/shoal/internal/clock"
+	"github.com/shoal-dev/shoal/internal/dispatch"
+	"github.com/shoal-dev/shoal/internal/jobs"
+	"github.com/shoal-dev/shoal/internal/pattern"
+	"github.com/shoal-dev/shoal/internal/schedule"
+	"github.com/shoal-dev/shoal/internal/store"
+)
+
+const (
+	defaultAccount = "000000000000"
+	defaultRegion  = "us-east-1"
+
+	// maxTargetsPerRule is EventBridge's quota "Targets per rule".
+	maxTargetsPerRule = 5
+	defaultPage       = 100
+)
+
+// Config configures the service. Store and Clock are required; the
+// registry the targets are invoked through is the one Register adds the
+// service to.
+type Config struct {
+	Store  store.Store
+	Clock  clock.Clock
+	Logger *slog.Logger
+	// NewID makes event ids; uuid.NewString when nil.
+	NewID func() string
+	// Owner names this process in job claims.
+	Owner string
+}
+
+// Service is EventBridge. Rules, targets and buses live in the store; the
+// only state of its own is a compiled matcher per bus, rebuilt from the
+// store at Start and kept current by the rule operations.
+type Service struct {
+	st       store.Store
+	clk      clock.Clock
+	log      *slog.Logger
+	newID    func() string
+	registry *dispatch.Registry
+	runner   *jobs.Runner
+
+	// matchers maps "<account>/<region>/<bus>" to its *pattern.Matcher.
+	// PutEvents reads it without locking; a bus is present exactly when it
+	// exists (the default bus is created on first use).
+	matchers sync.Map
+	// refresh serialises matcher writers: a rule change re-reads the rule
+	// after its commit and applies it, and two of those must not apply out
+	// of order. It is held across a read-only View, never an Update.
+	refresh sync.Mutex
+	// allEvents holds, per bus key, the names of rules in state
+	// ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS (guarded by refresh);
+	// readOnlyBuses publishes which buses have any, for lock-free reads.
+	allEvents     map[string]map[string]bool
+	readOnlyBuses sync.Map
+}
+
+// New returns the service; Register wires it to a registry and Start
+// starts delivering.
+func New(cfg Config) *Service {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.NewID == nil {
+		cfg.NewID = uuid.NewString
+	}
+	s := &Service{st: cfg.Store, clk: cfg.Clock, log: cfg.Logger, newID: cfg.NewID, allEvents: map[string]map[string]bool{}}
+	s.runner = jobs.New(jobs.Config{
+		Store: cfg.Store, Clock: cfg.Clock, Queue: QueueDelivery, Handler: s.deliver,
+		Logger: cfg.Logger, Owner: cfg.Owner,
+	})
+	return s
+}
+
+// Start loads every bus's rules into its matcher and starts delivering,
+// beginning with deliveries a previous process left undone.
+func (s *Service) Start(ctx context.Context) error {
+	if err := s.load(ctx); err != nil {
+		return err
+	}
+	return s.runner.Start(ctx)
+}
+
+// Stop stops delivering and waits for deliveries in progress.
+func (s *Service) Stop(ctx context.Context) error { return s.runner.Stop(ctx) }
+
+// Drain delivers everything due now before returning; tests use it to
+// deliver without waiting for the background runner.
+func (s *Service) Drain(ctx context.Context) { s.runner.Drain(ctx) }
+
+// load rebuilds all matchers from the store: one AddAll per bus.
+func (s *Service) load(ctx context.Context) error {
+	s.refresh.Lock()
+	defer s.refresh.Unlock()
+	perBus := map[string]map[string]*pattern.Pattern{}
+	err := s.st.View(ctx, func(tx store.Tx) error {
+		clear(perBus)
+		clear(s.allEvents)
+		s.readOnlyBuses.Clear()
+		after := ""
+		for {
+			recs, err := tx.RecordScan(ctx, &store.RecordScanParams{Table: tableBus, After: after, Limit: scanBatch})
+			if err != nil {
+				return err
+			}
+			for _, r := range recs {
+				if _, ok := perBus[r.Key]; !ok {
+					perBus[r.Key] = map[string]*pattern.Pattern{}
+				}
+			}
+			if len(recs) < scanBatch {
+				break
+			}
+			after = recs[len(recs)-1].Key
+		}
+		after = ""
+		for {
+			recs, err := tx.RecordScan(ctx, &store.RecordScanParams{Table: tableRule, After: after, Limit: scanBatch})
+			if err != nil {
+				return err
+			}
+			for _, rec := range recs {
+				busKey, name, _ := strings.Cut(rec.Key, "|")
+				if perBus[busKey] == nil {
+					perBus[busKey] = map[string]*pattern.Pattern{}
+				}
+				r, _, err := getJSON[ruleRecord](ctx, tx, tableRule, rec.Key)
+				if err != nil || r == nil || !r.matchable() {
+					continue
+				}
+				p, err := pattern.Compile([]byte(r.EventPattern))
+				if err != nil {
+					s.log.Warn("stored rule has an invalid pattern; skipped", "rule", rec.Key, "err", err)
+					continue
+				}
+				perBus[busKey][name] = p
+				s.noteState(busKey, name, r.State)
+			}
+			if len(recs) < scanBatch {
+				break
+			}
+			after = recs[len(recs)-1].Key
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("events: load rules: %w", err)
+	}
+	s.matchers.Clear()
+	for key, ps := range perBus {
+		m := pattern.NewMatcher()
+		m.AddAll(ps)
+		s.matchers.Store(key, m)
+	}
+	return nil
+}
+
+// matcher returns the bus's matcher; the default bus always has one.
+func (s *Service) matcher(sc scope, bus string) (*pattern.Matcher, bool) {
+	key := sc.busKey(bus)
+	if m, ok := s.matchers.Load(key); ok {
+		return m.(*pattern.Matcher), true
+	}
+	if bus != DefaultBus {
+		return nil, false
+	}
+	m, _ := s.matchers.LoadOrStore(key, pattern.NewMatcher())
+	return m.(*pattern.Matcher), true
+}
+
+// refreshRule brings the bus's matcher in line with the rule as committed.
+func (s *Service) refreshRule(ctx context.Context, sc scope, bus, name string) {
+	s.refresh.Lock()
+	defer s.refresh.Unlock()
+	var r *ruleRecord
+	err := s.st.View(ctx, func(tx store.Tx) error {
+		var err error
+		r, err = loadRule(ctx, tx, sc, bus, name)
+		return err
+	})
+	m, ok := s.matcher(sc, bus)
+	if err != nil || !ok {
+		return
+	}
+	state := ""
+	if r != nil {
+		state = r.State
+	}
+	s.noteState(sc.busKey(bus), name, state)
+	if r == nil || !r.matchable() {
+		m.Remove(name)
+		return
+	}
+	if p, err := pattern.Compile([]byte(r.EventPattern)); err == nil {
+		m.Add(name, p)
+	}
+}
+
+// noteState records whether a rule takes read-only CloudTrail events;
+// callers hold refresh.
+func (s *Service) noteState(busKey, rule, state string) {
+	set := s.allEvents[busKey]
+	if state == StateEnabledCloudTrail {
+		if set == nil {
+			set = map[string]bool{}
+			s.allEvents[busKey] = set
+		}
+		set[rule] = true
+	} else {
+		delete(set, rule)
+	}
+	s.readOnlyBuses.Store(busKey, len(set) > 0)
+}
+
+// ReceivesReadOnly reports whether a rule on the default bus of the
+// account and region is in state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS,
+// i.e. whether read-only CloudTrail events have anywhere to go. It does not
+// lock.
+func (s *Service) ReceivesReadOnly(account, region string) bool {
+	v, ok := s.readOnlyBuses.Load(scope{account: account, region: region}.busKey(DefaultBus))
+	return ok && v.(bool)
+}
+
+// scopeFrom is the account and region the call runs in; in-process callers
+// that set neither get shoal's defaults.
+func scopeFrom(ctx context.Context) scope {
+	c := dispatch.CallerFrom(ctx)
+	sc := scope{account: c.AccountID, region: c.Region}
+	if sc.account == "" {
+		sc.account = defaultAccount
+	}
+	if sc.region == "" {
+		sc.region = defaultRegion
+	}
+	return sc
+}
+
+func (s *Service) now() time.Time { return s.clk.Now().UTC().Truncate(time.Millisecond) }
+
+var (
+	ruleNameRE = regexp.MustCompile(`^[\.\-_A-Za-z0-9]+$`)
+	busNameRE  = regexp.MustCompile(`^[/\.\-_A-Za-z0-9]+$`)
+	busArnRE   = regexp.MustCompile(`^arn:aws[\w-]*:events:[a-z]+-[a-z]+-[\w-]+:[0-9]{12}:event-bus/([/\.\-_A-Za-z0-9]+)$`)
+)
+
+func checkRuleName(name, path string) error {
+	if !ruleNameRE.MatchString(name) {
+		return errConstraint(name, path, `Member must satisfy regular expression pattern: [\.\-_A-Za-z0-9]+`)
+	}
+	return nil
+}
+
+// busName resolves an EventBusName member (a name or an event bus ARN;
+// empty means the default bus).
+func busName(v, path string) (string, error) {
+	if v == "" {
+		return DefaultBus, nil
+	}
+	if strings.HasPrefix(v, "arn:") {
+		m := busArnRE.FindStringSubmatch(v)
+		if m == nil {
+			return "", errConstraint(v, path, `Member must satisfy regular expression pattern: (arn:aws[\w-]*:events:[a-z]+-[a-z]+-[\w-]+:[0-9]{12}:event-bus\/)?[/\.\-_A-Za-z0-9]+`)
+		}
+		return m[1], nil
+	}
+	if !busNameRE.MatchString(v) {
+		return "", errConstraint(v, path, `Member must satisfy regular expression pattern: (arn:aws[\w-]*:events:[a-z]+-[a-z]+-[\w-]+:[0-9]{12}:event-bus\/)?[/\.\-_A-Za-z0-9]+`)
+	}
+	return v, nil
+}
+
+// requireBus fails unless the bus exists (the default bus always does).
+func requireBus(ctx context.Context, tx store.Tx, sc scope, bus string) error {
+	if bus == DefaultBus {
+		return nil
+	}
+	b, _, err := loadBus(ctx, tx, sc, bus)
+	if err != nil {
+		return err
+	}
+	if b == nil {
+		return errBusNotFound(bus)
+	}
+	return nil
+}
+
+func mergeTags(cur, add []Tag) []Tag {
+	out := slices.Clone(cur)
+	for _, t := range add {
+		i := slices.IndexFunc(out, func(x Tag) bool { return x.Key == t.Key })
+		if i >= 0 {
+			out[i].Value = t.Value
+		} else {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func pageLimit(l *int32) int {
+	if l == nil {
+		return defaultPage
+	}
+	return int(*l)
+}
+
+// Event buses.
+
+// CreateEventBus creates a custom event bus.
+func (s *Service) CreateEventBus(ctx context.Context, in *CreateEventBusInput) (*CreateEventBusOutput, error) {
+	sc := scopeFrom(ctx)
+	if !busNameRE.MatchString(in.Name) {
+		return nil, errConstraint(in.Name, "name", `Member must satisfy regular expression pattern: [/\.\-_A-Za-z0-9]+`)
+	}
+	if in.Name == DefaultBus {
+		return nil, errBusExists(in.Name)
+	}
+	// Names with '/' belong to partner event sources (aws.partner/...),
+	// which shoal does not have.
+	if strings.Contains(in.Name, "/") || in.EventSourceName != "" {
+		return nil, errValidation("Event source %s does not exist.", in.EventSourceName)
+	}
+	now := s.now()
+	b := &busRecord{Name: in.Name, Description: in.Description, KmsKeyIdentifier: in.KmsKeyIdentifier,
+		DeadLetterConfig: in.DeadLetterConfig, LogConfig: in.LogConfig, Tags: mergeTags(nil, in.Tags), Created: now, Modified: now}
+	out, err := update(ctx, s.st, func(tx store.Tx) (*CreateEventBusOutput, error) {
+		cur, _, err := loadBus(ctx, tx, sc, in.Name)
+		if err != nil {
+			return nil, err
+		}
+		if cur != nil {
+			return nil, errBusExists(in.Name)
+		}
+		if err := putBus(ctx, tx, sc, b, 0); err != nil {
+			return nil, err
+		}
+		return &CreateEventBusOutput{EventBusArn: sc.busArn(in.Name), Description: in.Description,
+			KmsKeyIdentifier: in.KmsKeyIdentifier, DeadLetterConfig: in.DeadLetterConfig, LogConfig: in.LogConfig}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.matchers.LoadOrStore(sc.busKey(in.Name), pattern.NewMatcher())
+	return out, nil
+}
+
+// DescribeEventBus describes a bus; without a name, the default bus.
+func (s *Service) DescribeEventBus(ctx context.Context, in *DescribeEventBusInput) (*DescribeEventBusOutput, error) {
+	sc := scopeFrom(ctx)
+	name, err := busName(in.Name, "name")
+	if err != nil {
+		return nil, err
+	}
+	return view(ctx, s.st, func(tx store.Tx) (*DescribeEventBusOutput, error) {
+		b, _, err := loadBus(ctx, tx, sc, name)
+		if err != nil {
+			return nil, err
+		}
+		out := &DescribeEventBusOutput{Name: name, Arn: sc.busArn(name)}
+		if b == nil {
+			if name != DefaultBus {
+				return nil, errBusNotFound(name)
+			}
+			return out, nil
+		}
+		out.Description, out.KmsKeyIdentifier, out.DeadLetterConfig, out.LogConfig = b.Description, b.KmsKeyIdentifier, b.DeadLetterConfig, b.LogConfig
+		if !b.Created.IsZero() {
+			out.CreationTime, out.LastModifiedTime = &b.Created, &b.Modified
+		}
+		return out, nil
+	})
+}
+
+// ListEventBuses lists the default bus and the custom buses by name.
+func (s *Service) ListEventBuses(ctx context.Context, in *ListEventBusesInput) (*ListEventBusesOutput, error) {
+	sc := scopeFrom(ctx)
+	after, err := decodeToken("ListEventBuses", in.NextToken)
+	if err != nil {
+		return nil, err
+	}
+	limit := pageLimit(in.Limit)
+	return view(ctx, s.st, func(tx store.Tx) (*ListEventBusesOutput, error) {
+		p := &store.RecordScanParams{Table: tableBus, Prefix: sc.prefix() + in.NamePrefix}
+		recs, err := tx.RecordScan(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		byName := map[string]*busRecord{}
+		names := []string{}
+		if strings.HasPrefix(DefaultBus, in.NamePrefix) {
+			names = append(names, DefaultBus)
+		}
+		for _, rec := range recs {
+			b, _, err := getJSON[busRecord](ctx, tx, tableBus, rec.Key)
+			if err != nil || b == nil {
+				continue
+			}
+			byName[b.Name] = b
+			if b.Name != DefaultBus {
+				names = append(names, b.Name)
+			}
+		}
+		slices.Sort(names)
+		out := &ListEventBusesOutput{EventBuses: []EventBus{}}
+		for _, n := range names {
+			if n <= after && after != "" {
+				continue
+			}
+			if len(out.EventBuses) == limit {
+				out.NextToken = encodeToken("ListEventBuses", out.EventBuses[len(out.EventBuses)-1].Name)
+				break
+			}
+			e := EventBus{Name: n, Arn: sc.busArn(n)}
+			if b := byName[n]; b != nil {
+				e.Description = b.Description
+				if !b.Created.IsZero() {
+					e.CreationTime, e.LastModifiedTime = &b.Created, &b.Modified
+				}
+			}
+			out.EventBuses = append(out.EventBuses, e)
+		}
+		return out, nil
+	})
+}
+
+// DeleteEventBus deletes a custom bus and the rules on it. Deleting a bus
+// that does not exist succeeds (the model lists no ResourceNotFound).
+func (s *Service) DeleteEventBus(ctx context.Context, in *DeleteEventBusInput) (*Empty, error) {
+	sc := scopeFrom(ctx)
+	if in.Name == DefaultBus {
+		return nil, errValidation("Cannot delete event bus default.")
+	}
+	_, err := update(ctx, s.st, func(tx store.Tx) (*Empty, error) {
+		if err := tx.RecordDelete(ctx, tableBus, sc.busKey(in.Name)); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+		rules, err := scanRules(ctx, tx, sc, in.Name, "", "", 0)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rules {
+			if err := tx.RecordDelete(ctx, tableRule, sc.ruleKey(in.Name, r.Name)); err != nil {
+				return nil, err
+			}
+		}
+		return &Empty{}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.refresh.Lock()
+	s.matchers.Delete(sc.busKey(in.Name))
+	s.refresh.Unlock()
+	return &Empty{}, nil
+}
+
+// Rules.
+
+// PutRule creates or replaces a rule. As on AWS, members a replacing
+// PutRule leaves out are not kept (the rule's targets and tags are).
+func (s *Service) PutRule(ctx context.Context, in *PutRuleInput) (*PutRuleOutput, error) {
+	sc := scopeFrom(ctx)
+	if err := checkRuleName(in.Name, "name"); err != nil {
+		return nil, err
+	}
+	bus, err := busName(in.EventBusName, "eventBusName")
+	if err != nil {
+		return nil, err
+	}
+	if in.EventPattern == "" && in.ScheduleExpression == "" {
+		return nil, errValidation("Parameter(s) EventPattern or ScheduleExpression must be specified.")
+	}
+	if in.EventPattern != "" {
+		if _, err := pattern.Compile([]byte(in.EventPattern)); err != nil {
+			return nil, errInvalidEventPattern(err.Error())
+		}
+	}
+	if in.ScheduleExpression != "" {
+		if bus != DefaultBus {
+			return nil, errValidation("ScheduleExpression is supported only on the default event bus.")
+		}
+		// Stored only: scheduled rules fire in a later change (issue 5, item 5).
+		if _, err := schedule.ParseRule(in.ScheduleExpression); err != nil {
+			var se *schedule.Error
+			if errors.As(err, &se) {
+				return nil, errValidation("%s", se.RuleMessage())
+			}
+			return nil, errValidation("Parameter ScheduleExpression is not valid.")
+		}
+	}
+	state := in.State
+	if state == "" {
+		state = StateEnabled
+	}
+	now := s.now()
+	out, err := update(ctx, s.st, func(tx store.Tx) (*PutRuleOutput, error) {
+		if err := requireBus(ctx, tx, sc, bus); err != nil {
+			return nil, err
+		}
+		cur, err := loadRule(ctx, tx, sc, bus, in.Name)
+		if err != nil {
+			return nil, err
+		}
+		r := &ruleRecord{Name: in.Name, Bus: bus, Created: now, CreatedBy: sc.account}
+		if cur != nil {
+			if cur.ManagedBy != "" {
+				return nil, errManagedRule(in.Name)
+			}
+			r = cur
+		}
+		r.EventPattern, r.ScheduleExpression, r.State = in.EventPattern, in.ScheduleExpression, state
+		r.Description, r.RoleArn = in.Description, in.RoleArn
+		r.Tags = mergeTags(r.Tags, in.Tags)
+		if err := putRule(ctx, tx, sc, r); err != nil {
+			return nil, err
+		}
+		return &PutRuleOutput{RuleArn: sc.ruleArn(bus, in.Name)}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.refreshRule(ctx, sc, bus, in.Name)
+	return out, nil
+}
+
+// ruleOn reads a rule for an operation that needs it to exist.
+func (s *Service) ruleOn(ctx context.Context, tx store.Tx, sc scope, bus, name string) (*ruleRecord, error) {
+	if err := requireBus(ctx, tx, sc, bus); err != nil {
+		return nil, err
+	}
+	r, err := loadRule(ctx, tx, sc, bus, name)
+	if err != nil {
+		return nil, err
+	}
+	if r == nil {
+		return nil, errRuleNotFound(name, bus)
+	}
+	return r, nil
+}
+
+// DescribeRule describes a rule.
+func (s *Service) DescribeRule(ctx context.Context, in *DescribeRuleInput) (*DescribeRuleOutput, error) {
+	sc := scopeFrom(ctx)
+	bus, err := busName(in.EventBusName, "eventBusName")
+	if err != nil {
+		return nil, err
+	}
+	return view(ctx, s.st, func(tx store.Tx) (*DescribeRuleOutput, error) {
+		r, err := s.ruleOn(ctx, tx, sc, bus, in.Name)
+		if err != nil {
+			return nil, err
+		}
+		return &DescribeRuleOutput{Name: r.Name, Arn: sc.ruleArn(bus, r.Name), EventPattern: r.EventPattern,
+			ScheduleExpression: r.ScheduleExpression, State: r.State, Description: r.Description, RoleArn: r.RoleArn,
+			ManagedBy: r.ManagedBy, EventBusName: bus, CreatedBy: r.CreatedBy}, nil
+	})
+}
+
+// ListRules lists a bus's rules in name order.
+func (s *Service) ListRules(ctx context.Context, in *ListRulesInput) (*ListRulesOutput, error) {
+	sc := scopeFrom(ctx)
+	bus, err := busName(in.EventBusName, "eventBusName")
+	if err != nil {
+		return nil, err
+	}
+	after, err := decodeToken("ListRules", in.NextToken)
+	if err != nil {
+		return nil, err
+	}
+	limit := pageLimit(in.Limit)
+	return view(ctx, s.st, func(tx store.Tx) (*ListRulesOutput, error) {
+		if err := requireBus(ctx, tx, sc, bus); err != nil {
+			return nil, err
+		}
+		rules, err := scanRules(ctx, tx, sc, bus, in.NamePrefix, after, limit+1)
+		if err != nil {
+			return nil, err
+		}
+		out := &ListRulesOutput{Rules: []Rule{}}
+		for i, r := range rules {
+			if i == limit {
+				out.NextToken = encodeToken("ListRules", rules[i-1].Name)
+				break
+			}
+			out.Rules = append(out.Rules, Rule{Name: r.Name, Arn: sc.ruleArn(bus, r.Name), EventPattern: r.EventPattern,
+				State: r.State, Description: r.Description, ScheduleExpression: r.ScheduleExpression, RoleArn: r.RoleArn,
+				ManagedBy: r.ManagedBy, EventBusName: bus})
+		}
+		return out, nil
+	})
+}
+
+// DeleteRule deletes a rule that has no targets. Deleting a rule that does
+// not exist succeeds, as the API reference says.
+func (s *Service) DeleteRule(ctx context.Context, in *DeleteRuleInput) (*Empty, error) {
+	sc := scopeFrom(ctx)
+	bus, err := busName(in.EventBusName, "eventBusName")
+	if err != nil {
+		return nil, err
+	}
+	out, err := update(ctx, s.st, func(tx store.Tx) (*Empty, error) {
+		if err := requireBus(ctx, tx, sc, bus); err != nil {
+			return nil, err
+		}
+		r, err := loadRule(ctx, tx, sc, bus, in.Name)
+		if err != nil || r == nil {
+			return &Empty{}, err
+		}
+		if r.ManagedBy != "" && !in.Force {
+			return nil, errManagedRule(in.Name)
+		}
+		if len(r.Targets) > 0 {
+			return nil, errValidation("Rule can't be deleted since it has targets.")
+		}
+		if err := tx.RecordDelete(ctx, tableRule, sc.ruleKey(bus, in.Name)); err != nil {
+			return nil, err
+		}
+		return &Empty{}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.refreshRule(ctx, sc, bus, in.Name)
+	return out, nil
+}
+
+// EnableRule enables a disabled rule; a rule that is enabled (either way)
+// stays as it is.
+func (s *Service) EnableRule(ctx context.Context, in *EnableRuleInput) (*Empty, error) {
+	return s.setState(ctx, in.Name, in.EventBusName, StateEnabled)
+}
+
+// DisableRule disables a rule: it stops matching until enabled.
+func (s *Service) DisableRule(ctx context.Context, in *DisableRuleInput) (*Empty, error) {
+	return s.setState(ctx, in.Name, in.EventBusName, StateDisabled)
+}
+
+func (s *Service) setState(ctx context.Context, name, busArg, state string) (*Empty, error) {
+	sc := scopeFrom(ctx)
+	if err := checkRuleName(name, "name"); err != nil {
+		return nil, err
+	}
+	bus, err := busName(busArg, "eventBusName")
+	if err != nil {
+		return nil, err
+	}
+	out, err := update(ctx, s.st, func(tx store.Tx) (*Empty, error) {
+		r, err := s.ruleOn(ctx, tx, sc, bus, name)
+		if err != nil {
+			return nil, err
+		}
+		if r.ManagedBy != "" {
+			return nil, errManagedRule(name)
+		}
+		if state == StateEnabled && r.State != StateDisabled {
+			return &Empty{}, nil
+		}
+		r.State = state
+		return &Empty{}, putRule(ctx, tx, sc, r)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.refreshRule(ctx, sc, bus, name)
+	return out, nil
+}
