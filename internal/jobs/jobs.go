@@ -149,6 +149,12 @@ func (r *Runner) Notify(ctx context.Context) {
 	if r.cfg.Clock.Mode() != "manual" {
 		return
 	}
+	if store.TxFrom(ctx) != nil {
+		// Called inside a transaction (a Step Functions task calling
+		// StartExecution in-process): draining here would claim jobs from
+		// inside the store's writer. The commit's wake-up drains instead.
+		return
+	}
 	r.mu.Lock()
 	closed := r.closed
 	r.mu.Unlock()

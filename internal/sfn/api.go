@@ -42,6 +42,28 @@ func (s *Service) Register(r *dispatch.Registry) {
 		dispatch.Handle("TagResource", s.TagResource),
 		dispatch.Handle("UntagResource", s.UntagResource),
 		dispatch.Handle("ListTagsForResource", s.ListTagsForResource),
+		// versions.go, aliases.go
+		dispatch.Handle("PublishStateMachineVersion", s.PublishStateMachineVersion),
+		dispatch.Handle("ListStateMachineVersions", s.ListStateMachineVersions),
+		dispatch.Handle("DeleteStateMachineVersion", s.DeleteStateMachineVersion),
+		dispatch.Handle("CreateStateMachineAlias", s.CreateStateMachineAlias),
+		dispatch.Handle("DescribeStateMachineAlias", s.DescribeStateMachineAlias),
+		dispatch.Handle("UpdateStateMachineAlias", s.UpdateStateMachineAlias),
+		dispatch.Handle("DeleteStateMachineAlias", s.DeleteStateMachineAlias),
+		dispatch.Handle("ListStateMachineAliases", s.ListStateMachineAliases),
+		// expressapi.go
+		dispatch.Handle("StartSyncExecution", s.StartSyncExecution),
+		// teststate.go
+		dispatch.Handle("TestState", s.TestState),
+		// activities.go, tokens.go
+		dispatch.Handle("CreateActivity", s.CreateActivity),
+		dispatch.Handle("DescribeActivity", s.DescribeActivity),
+		dispatch.Handle("DeleteActivity", s.DeleteActivity),
+		dispatch.Handle("ListActivities", s.ListActivities),
+		dispatch.Handle("GetActivityTask", s.GetActivityTask),
+		dispatch.Handle("SendTaskSuccess", s.SendTaskSuccess),
+		dispatch.Handle("SendTaskFailure", s.SendTaskFailure),
+		dispatch.Handle("SendTaskHeartbeat", s.SendTaskHeartbeat),
 	)
 }
 

@@ -8,10 +8,12 @@
 // internal/asl. This package validates requests, keeps state machines and
 // versions (store.go), and turns Task resources into dispatch registry
 // calls (integrations.go, convert.go), so arn:aws:states:::aws-sdk:* works
-// for every operation shoal implements.
+// for every operation shoal implements. Express workflows run in memory in
+// internal/sfn/express and are stored nowhere.
 //
 // Store layout: "sfn.statemachine" records keyed by ARN, "sfn.version"
-// records keyed "<machine ARN>:<n>"; the engine's "sfn.execution" records,
+// records keyed "<machine ARN>:<n>", "sfn.alias" records keyed
+// "<machine ARN>:<alias name>"; the engine's "sfn.execution" records,
 // "sfn.history/<execution ARN>" logs, "sfn.definition" content-addressed
 // definitions and "sfn" queue jobs.
 package sfn

@@ -87,3 +87,30 @@ func errTooManyTags(arn string) *dispatch.Error {
 func errConflict(arn string) *dispatch.Error {
 	return newErr("ConflictException", "The resource '%s' was changed by a concurrent request; try again.", arn)
 }
+
+// errConflictMsg is ConflictException with a message of its own (an alias
+// still routing to a version, a stale revisionId).
+func errConflictMsg(msg string) *dispatch.Error {
+	return newErr("ConflictException", "%s", msg)
+}
+
+func errServiceQuotaExceeded(msg string) *dispatch.Error {
+	return newErr("ServiceQuotaExceededException", "%s", msg)
+}
+
+// errValidationReason is ValidationException with the model's reason member
+// (ValidationExceptionReason: API_DOES_NOT_SUPPORT_LABELED_ARNS,
+// MISSING_REQUIRED_PARAMETER, CANNOT_UPDATE_COMPLETED_MAP_RUN,
+// INVALID_ROUTING_CONFIGURATION).
+func errValidationReason(reason, msg string) *dispatch.Error {
+	e := newErr("ValidationException", "%s", msg)
+	e.Fields = map[string]any{"reason": reason}
+	return e
+}
+
+// errInvalidArnContext: a well-formed ARN of a resource type the operation
+// does not take (an Express execution ARN given to DescribeExecution), in
+// AWS's words.
+func errInvalidArnContext(kind string) *dispatch.Error {
+	return newErr("InvalidArn", "Invalid Arn: 'Resource type not valid in this context: %s'", kind)
+}

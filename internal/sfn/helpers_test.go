@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -127,8 +128,8 @@ func (e *env) open() {
 		e.t.Fatal(err)
 	}
 	e.st = st
-	n := 0
-	e.reg = dispatch.NewRegistry(e.clk.Now, func() string { n++; return fmt.Sprintf("req-%d", n) })
+	var n atomic.Int64 // calls may come from several goroutines (long polls)
+	e.reg = dispatch.NewRegistry(e.clk.Now, func() string { return fmt.Sprintf("req-%d", n.Add(1)) })
 	e.svc = sfn.New(sfn.Config{Store: st, Clock: e.clk, Registry: e.reg})
 	e.svc.Register(e.reg)
 	e.stubs.register(e.reg)

@@ -66,8 +66,16 @@ func (in *Integrations) Invoke(ctx context.Context, x *engine.Execution, t *engi
 	if !strings.HasPrefix(t.Resource, "arn:") || !strings.Contains(t.Resource, ":states:::") {
 		return taskFailed("shoal does not run the resource '%s' yet: activities and Lambda function ARNs as a Resource are not supported; use arn:aws:states:::lambda:invoke", t.Resource)
 	}
+	// .waitForTaskToken makes the same call; the engine then waits for the
+	// token (in the Parameters as $$.Task.Token) to come back.
+	if strings.HasSuffix(res, ".waitForTaskToken") && t.Token == "" {
+		// Only the Standard engine makes task tokens; Express workflows do
+		// not support the callback pattern, as on AWS.
+		return taskFailed("the integration pattern of '%s' (.waitForTaskToken) is not supported by Express workflows", t.Resource)
+	}
+	res = strings.TrimSuffix(res, ".waitForTaskToken")
 	if strings.Contains(res, ".") {
-		return taskFailed("shoal does not support the integration pattern of '%s' yet (only request-response)", t.Resource)
+		return taskFailed("shoal does not support the integration pattern of '%s' yet (only request-response and .waitForTaskToken)", t.Resource)
 	}
 	params := decodeJSON(t.Parameters)
 	caller := dispatch.Caller{
@@ -84,6 +92,24 @@ func (in *Integrations) Invoke(ctx context.Context, x *engine.Execution, t *engi
 		return in.call(ctx, caller, "lambda", "Invoke", "Lambda", params, lambdaResult)
 	}
 	return taskFailed("shoal does not support the service integration '%s' yet", t.Resource)
+}
+
+// InProcess reports whether a task's call is served by a service in this
+// process (every service the registry has today): the engine then makes it
+// inside the step's transaction, so its effect happens exactly once. A
+// service that leaves the process (Lambda running a function process, an
+// HTTP endpoint) must answer false here once it exists.
+func (in *Integrations) InProcess(t *engine.Task) bool {
+	if !strings.Contains(t.Resource, ":states:::") || t.Activity() != "" {
+		return false
+	}
+	rtype, _ := engine.SplitResource(t.Resource)
+	svc := rtype
+	if r, ok := strings.CutPrefix(rtype, "aws-sdk:"); ok {
+		svc, _ = sdkService(r)
+	}
+	_, ok := in.Registry.Service(svc)
+	return ok
 }
 
 // assumedRole is the principal an execution calls with: its role, assumed.

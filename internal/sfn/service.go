@@ -17,6 +17,7 @@ import (
 	"github.com/shoal-dev/shoal/internal/dispatch"
 	"github.com/shoal-dev/shoal/internal/jobs"
 	"github.com/shoal-dev/shoal/internal/sfn/engine"
+	"github.com/shoal-dev/shoal/internal/sfn/express"
 	"github.com/shoal-dev/shoal/internal/store"
 )
 
@@ -35,6 +36,10 @@ type Service struct {
 	log    *slog.Logger
 	engine *engine.Engine
 	runner *jobs.Runner
+	// express runs EXPRESS state machines in memory (expressapi.go).
+	express *express.Runner
+	// integrations runs Task resources; TestState calls it directly.
+	integrations *Integrations
 }
 
 // New returns the service; Start begins running executions.
@@ -43,10 +48,13 @@ func New(cfg Config) *Service {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Service{st: cfg.Store, clock: cfg.Clock, log: cfg.Logger}
+	integrations := &Integrations{Registry: cfg.Registry}
+	s.integrations = integrations
 	s.engine = engine.New(engine.Config{
 		Store: cfg.Store, Clock: cfg.Clock, Logger: cfg.Logger,
-		Invoker: &Integrations{Registry: cfg.Registry},
+		Invoker: integrations,
 	})
+	s.express = express.New(express.Config{Clock: cfg.Clock, Invoker: expressInvoker{integrations}, Logger: cfg.Logger})
 	s.runner = jobs.New(jobs.Config{
 		Store: cfg.Store, Clock: cfg.Clock, Queue: engine.Queue, Handler: s.engine.Handle, Logger: cfg.Logger, Owner: "sfn",
 	})
@@ -57,7 +65,9 @@ func New(cfg Config) *Service {
 func (s *Service) Start(ctx context.Context) error { return s.runner.Start(ctx) }
 
 // Stop stops running executions; their state stays in the store.
-func (s *Service) Stop(ctx context.Context) error { return s.runner.Stop(ctx) }
+func (s *Service) Stop(ctx context.Context) error {
+	return errors.Join(s.runner.Stop(ctx), s.express.Stop(ctx))
+}
 
 // Runner is the job runner of executions (tests drain it).
 func (s *Service) Runner() *jobs.Runner { return s.runner }
@@ -203,6 +213,9 @@ func (s *Service) machineFor(ctx context.Context, tx store.Tx, arn string) (*mac
 }
 
 func (s *Service) DescribeStateMachine(ctx context.Context, in *DescribeStateMachineInput) (*DescribeStateMachineOutput, error) {
+	if _, _, ok := versionARNOf(in.StateMachineArn); ok {
+		return s.describeVersion(ctx, in.StateMachineArn) // versions.go
+	}
 	var m *machineRecord
 	err := s.st.View(ctx, func(tx store.Tx) error {
 		var err error
@@ -328,10 +341,8 @@ func (s *Service) UpdateStateMachine(ctx context.Context, in *UpdateStateMachine
 			m.RevisionID, m.Updated = uuid.NewString(), now
 		}
 		if in.Publish {
-			m.LastVersion++
-			v := &versionRecord{ARN: m.ARN + ":" + strconv.FormatInt(m.LastVersion, 10), Definition: m.Definition, DefinitionKey: m.DefinitionKey,
-				RoleARN: m.RoleARN, RevisionID: m.RevisionID, Description: in.VersionDescription, Created: now}
-			if err := putVersion(ctx, tx, v); err != nil {
+			v, err := s.publish(ctx, tx, m, in.VersionDescription, now)
+			if err != nil {
 				return err
 			}
 			out.StateMachineVersionArn = v.ARN
@@ -355,6 +366,9 @@ func (s *Service) DeleteStateMachine(ctx context.Context, in *DeleteStateMachine
 		m, err := loadMachine(ctx, tx, in.StateMachineArn)
 		if err != nil || m == nil {
 			return err // deleting what is not there succeeds, as on AWS
+		}
+		if err := deleteAliases(ctx, tx, m.ARN); err != nil {
+			return err
 		}
 		for v := int64(1); v <= m.LastVersion; v++ {
 			if err := tx.RecordDelete(ctx, tableVersion, m.ARN+":"+strconv.FormatInt(v, 10)); err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -404,10 +418,13 @@ func (s *Service) ValidateStateMachineDefinition(ctx context.Context, in *Valida
 const maxInput = 256 * 1024
 
 func (s *Service) StartExecution(ctx context.Context, in *StartExecutionInput) (*StartExecutionOutput, error) {
-	mp, ok := machineARNOf(in.StateMachineArn)
-	if !ok {
+	// The ARN names the machine, one of its versions or an alias
+	// (versions.go); resolveTarget checks it in full.
+	mp, ok := parseARN(in.StateMachineArn)
+	if !ok || mp.kind != "stateMachine" {
 		return nil, errInvalidArn(in.StateMachineArn)
 	}
+	draw := routingDraw(ctx)
 	name := in.Name
 	if name == "" {
 		name = uuid.NewString()
@@ -429,26 +446,28 @@ func (s *Service) StartExecution(ctx context.Context, in *StartExecutionInput) (
 	// The execution's first step is computed before the transaction, from
 	// the machine as read; the transaction checks it is still that machine.
 	for range 3 {
-		var m *machineRecord
+		var t *target
 		err := s.st.View(ctx, func(tx store.Tx) error {
 			var err error
-			m, err = s.machineFor(ctx, tx, in.StateMachineArn)
+			t, err = s.resolveTarget(ctx, tx, in.StateMachineArn, draw)
 			return err
 		})
 		if err != nil {
 			return nil, err
 		}
+		m := t.m
 		if m.Type == TypeExpress {
-			return nil, errStateMachineTypeNotSupported("Express state machines are not supported by shoal yet; create a STANDARD state machine")
+			return s.startExpress(ctx, t, in.Name, input, in.TraceHeader)
 		}
-		machine, err := s.engine.Machine(ctx, m.DefinitionKey)
+		machine, err := s.engine.Machine(ctx, t.definitionKey)
 		if err != nil {
 			return nil, err
 		}
 		now := s.clock.Now()
 		x := &engine.Execution{
-			ARN: arn, StateMachineARN: m.ARN, StateMachine: m.Name, Name: name, RoleARN: m.RoleARN,
-			Definition: m.DefinitionKey, TraceHeader: in.TraceHeader, Input: input, StartDate: now,
+			ARN: arn, StateMachineARN: m.ARN, StateMachine: m.Name, Name: name, RoleARN: t.roleARN,
+			Definition: t.definitionKey, TraceHeader: in.TraceHeader, Input: input, StartDate: now,
+			VersionARN: t.versionARN, AliasARN: t.aliasARN,
 		}
 		prep, err := s.engine.Prepare(machine, x)
 		if err != nil {
@@ -456,11 +475,11 @@ func (s *Service) StartExecution(ctx context.Context, in *StartExecutionInput) (
 		}
 		var out *StartExecutionOutput
 		err = s.st.Update(ctx, func(tx store.Tx) error {
-			cur, err := s.machineFor(ctx, tx, in.StateMachineArn)
+			cur, err := s.resolveTarget(ctx, tx, in.StateMachineArn, draw)
 			if err != nil {
 				return err
 			}
-			if cur.DefinitionKey != m.DefinitionKey || cur.RoleARN != m.RoleARN {
+			if cur.definitionKey != t.definitionKey || cur.roleARN != t.roleARN || cur.versionARN != t.versionARN {
 				return errMachineChanged
 			}
 			if prev, err := engine.Get(ctx, tx, arn); err == nil {
@@ -506,6 +525,11 @@ func jsonError(input string) string {
 
 // execution reads the execution an ARN names, with AWS's errors.
 func (s *Service) execution(ctx context.Context, tx store.Tx, arn string) (*engine.Execution, error) {
+	if isExpressExecutionARN(arn) {
+		// Express executions keep no state to describe, stop or list
+		// (express.go); AWS rejects their ARNs in these operations.
+		return nil, errInvalidArnContext("express")
+	}
 	if _, _, ok := executionARNOf(arn); !ok {
 		return nil, errInvalidArn(arn)
 	}

@@ -286,3 +286,107 @@ print(sm)
 }
 
 var _ = os.Getenv
+
+// SIGKILL in the middle of hundreds of executions that use a Wait, a Task
+// retried on its error and caught, a Parallel and a Map (MaxConcurrency 2,
+// waiting iterations), on a scaled clock so timers fire while the process
+// dies; then restart. Every execution finishes with a well-formed history
+// (ids 1..n, each previousEventId an earlier event), and the in-process
+// side effect — an SSM PutParameter without Overwrite, which would fail
+// with ParameterAlreadyExists if it ran twice — happened exactly once per
+// execution. On SQLite and PostgreSQL.
+func TestStepFunctionsForksSurviveSIGKILL(t *testing.T) {
+	requireTool(t, "python3", "-c", "import boto3")
+	for _, st := range []string{"sqlite", "postgres"} {
+		t.Run(st, func(t *testing.T) {
+			args := []string{"--time-scale", "5"}
+			if st == "postgres" {
+				args = append(args, "--store", pgtest.NewSchema(t))
+			}
+			s := Start(t, args...)
+			const n = 200
+			out, err := s.Python(fmt.Sprintf(`
+import boto3, json
+sfn = boto3.client("stepfunctions")
+definition = {"StartAt": "Put", "States": {
+  "Put": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:ssm:putParameter",
+          "Parameters": {"Name.$": "States.Format('/crash/{}', $$.Execution.Name)", "Value": "v", "Type": "String"},
+          "ResultPath": None, "Next": "P"},
+  "P": {"Type": "Parallel", "ResultPath": "$.par", "Next": "Done", "Branches": [
+    {"StartAt": "W", "States": {
+      "W": {"Type": "Wait", "SecondsPath": "$.wait", "Next": "Get"},
+      "Get": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:ssm:getParameter", "Parameters": {"Name": "/crash/missing"},
+              "Retry": [{"ErrorEquals": ["Ssm.ParameterNotFoundException"], "IntervalSeconds": 1, "MaxAttempts": 2}],
+              "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Caught"}], "End": True},
+      "Caught": {"Type": "Pass", "Result": "caught", "End": True}}},
+    {"StartAt": "M", "States": {
+      "M": {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 2, "End": True,
+            "ItemProcessor": {"StartAt": "IW", "States": {
+              "IW": {"Type": "Wait", "Seconds": 1, "Next": "IP"},
+              "IP": {"Type": "Pass", "End": True}}}}}}]},
+  "Done": {"Type": "Succeed"}}}
+sm = sfn.create_state_machine(name="forks", roleArn="%s", definition=json.dumps(definition))["stateMachineArn"]
+for i in range(%d):
+    sfn.start_execution(stateMachineArn=sm, name=f"x{i}", input=json.dumps({"wait": 1 + i %% 5, "items": [1, 2, 3]}))
+print(sm)
+`, sfnRole, n))
+			if err != nil {
+				t.Fatal(err)
+			}
+			sm := strings.TrimSpace(out)
+			s.Kill()
+			s.Restart()
+			deadline := time.Now().Add(90 * time.Second)
+			for {
+				out := s.MustAWS("stepfunctions", "list-executions", "--state-machine-arn", sm, "--status-filter", "RUNNING", "--query", "length(executions)")
+				if strings.TrimSpace(out) == "0" {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("%s executions still running after restart", strings.TrimSpace(out))
+				}
+				time.Sleep(200 * time.Millisecond) // waiting on another process, not timing it
+			}
+			out, err = s.Python(`
+import boto3, json
+sfn = boto3.client("stepfunctions")
+ssm = boto3.client("ssm")
+sm = "` + sm + `"
+bad, statuses, params = [], {}, {}
+for page in sfn.get_paginator("list_executions").paginate(stateMachineArn=sm):
+    for x in page["executions"]:
+        statuses[x["status"]] = statuses.get(x["status"], 0) + 1
+        evs = [e for p in sfn.get_paginator("get_execution_history").paginate(executionArn=x["executionArn"]) for e in p["events"]]
+        types = [e["type"] for e in evs]
+        ok = all(e["id"] == i + 1 and 0 <= e.get("previousEventId", 0) < e["id"] for i, e in enumerate(evs))
+        ok = ok and types[0] == "ExecutionStarted" and types[-1] == "ExecutionSucceeded"
+        ok = ok and types.count("TaskSucceeded") == 1 and types.count("MapIterationSucceeded") == 3
+        ok = ok and types.count("ParallelStateSucceeded") == 1 and types.count("TaskFailed") == 3
+        if not ok:
+            bad.append([x["name"], types])
+for page in ssm.get_paginator("get_parameters_by_path").paginate(Path="/crash"):
+    for p in page["Parameters"]:
+        params[p["Version"]] = params.get(p["Version"], 0) + 1
+print(json.dumps({"statuses": statuses, "bad": bad[:3], "nbad": len(bad), "params": params}))
+`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var res struct {
+				Statuses map[string]int
+				Bad      []any
+				NBad     int
+				Params   map[string]int
+			}
+			if err := json.Unmarshal([]byte(out), &res); err != nil {
+				t.Fatalf("%v: %s", err, out)
+			}
+			if res.Statuses["SUCCEEDED"] != n || res.NBad != 0 {
+				t.Fatalf("statuses %v; %d malformed histories, e.g. %v", res.Statuses, res.NBad, res.Bad)
+			}
+			if res.Params["1"] != n || len(res.Params) != 1 {
+				t.Errorf("parameters by version %v, want %d at version 1: PutParameter ran once per execution", res.Params, n)
+			}
+		})
+	}
+}

@@ -10,11 +10,30 @@
 // the job it claimed, with its lease, in one store.Update guarded by the
 // record's version. Runs of Pass, Choice, Succeed and Fail states happen
 // in one step; a Task takes two: one commits TaskScheduled/TaskStarted,
-// the next calls the Invoker outside any transaction and commits the
-// outcome with what follows. A crash between the call and that commit
-// runs the call again (at-least-once); everything else happens once.
+// the next makes the call and commits the outcome with what follows.
+//
+// A call the Invoker serves in-process (a shoal service) is made inside
+// that step's store.Update with a ctx from store.WithTx, so the service's
+// writes and the TaskSucceeded commit together or not at all: exactly
+// once, even across a crash. A call that leaves the process is made before
+// the transaction; a crash in between makes it again (at-least-once).
+//
+// Parallel branches and Map iterations are parts of their execution, not
+// executions of their own: the cursor is a tree (Cursor.Fork holds a
+// cursor per branch or running iteration), one step advances every part
+// that can move, in index order, and the execution's one job is due at the
+// earliest timer of any part. Their events interleave in the one history,
+// each chained (previousEventId) to its own branch's previous event, as
+// AWS numbers them. Inline Maps run at most 40 iterations at once (AWS's
+// limit), fewer with MaxConcurrency.
+//
+// Tasks that complete by callback (activities, .waitForTaskToken) get a
+// task token with a record (tasks.go); SendTaskSuccess/Failure/Heartbeat
+// and a worker's GetActivityTask are steps of the execution too, committed
+// in the API request's transaction. TimeoutSeconds and HeartbeatSeconds
+// are deadlines in the task's cursor: the execution's job falls due at the
+// first of them, so they survive restarts like every other timer.
 //
 // No goroutine or timer exists per execution: a waiting execution is its
-// stored job. Parallel and Map states are not run yet (the execution fails
-// with States.Runtime saying so).
+// stored job.
 package engine

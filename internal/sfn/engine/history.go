@@ -14,6 +14,29 @@ const (
 	EventTaskSucceeded      = "TaskSucceeded"
 	EventTaskFailed         = "TaskFailed"
 	EventFailStateEntered   = "FailStateEntered"
+	EventTaskSubmitted      = "TaskSubmitted"
+	EventTaskTimedOut       = "TaskTimedOut"
+
+	EventActivityScheduled = "ActivityScheduled"
+	EventActivityStarted   = "ActivityStarted"
+	EventActivitySucceeded = "ActivitySucceeded"
+	EventActivityFailed    = "ActivityFailed"
+	EventActivityTimedOut  = "ActivityTimedOut"
+
+	EventParallelStateStarted   = "ParallelStateStarted"
+	EventParallelStateSucceeded = "ParallelStateSucceeded"
+	EventParallelStateFailed    = "ParallelStateFailed"
+	EventParallelStateAborted   = "ParallelStateAborted"
+	EventMapStateStarted        = "MapStateStarted"
+	EventMapStateSucceeded      = "MapStateSucceeded"
+	EventMapStateFailed         = "MapStateFailed"
+	EventMapStateAborted        = "MapStateAborted"
+	EventMapIterationStarted    = "MapIterationStarted"
+	EventMapIterationSucceeded  = "MapIterationSucceeded"
+	EventMapIterationFailed     = "MapIterationFailed"
+	EventMapIterationAborted    = "MapIterationAborted"
+	EventTaskStateAborted       = "TaskStateAborted"
+	EventWaitStateAborted       = "WaitStateAborted"
 )
 
 // HistoryEvent is one event of an execution's history, exactly the
@@ -37,6 +60,46 @@ type HistoryEvent struct {
 	TaskStartedEventDetails        *TaskStartedEventDetails        `json:"taskStartedEventDetails,omitempty"`
 	TaskSucceededEventDetails      *TaskSucceededEventDetails      `json:"taskSucceededEventDetails,omitempty"`
 	TaskFailedEventDetails         *TaskFailedEventDetails         `json:"taskFailedEventDetails,omitempty"`
+	TaskSubmittedEventDetails      *TaskSucceededEventDetails      `json:"taskSubmittedEventDetails,omitempty"`
+	TaskTimedOutEventDetails       *TaskFailedEventDetails         `json:"taskTimedOutEventDetails,omitempty"`
+
+	ActivityScheduledEventDetails *ActivityScheduledEventDetails  `json:"activityScheduledEventDetails,omitempty"`
+	ActivityStartedEventDetails   *ActivityStartedEventDetails    `json:"activityStartedEventDetails,omitempty"`
+	ActivitySucceededEventDetails *ExecutionSucceededEventDetails `json:"activitySucceededEventDetails,omitempty"`
+	ActivityFailedEventDetails    *ErrorDetails                   `json:"activityFailedEventDetails,omitempty"`
+	ActivityTimedOutEventDetails  *ErrorDetails                   `json:"activityTimedOutEventDetails,omitempty"`
+
+	MapStateStartedEventDetails       *MapStateStartedEventDetails `json:"mapStateStartedEventDetails,omitempty"`
+	MapIterationStartedEventDetails   *MapIterationEventDetails    `json:"mapIterationStartedEventDetails,omitempty"`
+	MapIterationSucceededEventDetails *MapIterationEventDetails    `json:"mapIterationSucceededEventDetails,omitempty"`
+	MapIterationFailedEventDetails    *MapIterationEventDetails    `json:"mapIterationFailedEventDetails,omitempty"`
+	MapIterationAbortedEventDetails   *MapIterationEventDetails    `json:"mapIterationAbortedEventDetails,omitempty"`
+}
+
+// ActivityScheduledEventDetails is the model's shape of the same name.
+type ActivityScheduledEventDetails struct {
+	Resource           string       `json:"resource"`
+	Input              string       `json:"input,omitempty"`
+	InputDetails       *DataDetails `json:"inputDetails,omitempty"`
+	TimeoutInSeconds   int64        `json:"timeoutInSeconds,omitempty"`
+	HeartbeatInSeconds int64        `json:"heartbeatInSeconds,omitempty"`
+}
+
+// ActivityStartedEventDetails is the model's shape of the same name.
+type ActivityStartedEventDetails struct {
+	WorkerName string `json:"workerName,omitempty"`
+}
+
+// MapStateStartedEventDetails is the model's shape of the same name.
+type MapStateStartedEventDetails struct {
+	Length int `json:"length"`
+}
+
+// MapIterationEventDetails is the model's shape of the same name: the Map
+// state's name and the iteration's index.
+type MapIterationEventDetails struct {
+	Name  string `json:"name"`
+	Index int    `json:"index"`
 }
 
 // DataDetails is HistoryEventExecutionDataDetails: whether the data next to
@@ -148,6 +211,21 @@ func (e HistoryEvent) WithoutData() HistoryEvent {
 		c := *d
 		c.Output, c.OutputDetails = "", nil
 		e.TaskSucceededEventDetails = &c
+	}
+	if d := e.TaskSubmittedEventDetails; d != nil {
+		c := *d
+		c.Output, c.OutputDetails = "", nil
+		e.TaskSubmittedEventDetails = &c
+	}
+	if d := e.ActivityScheduledEventDetails; d != nil {
+		c := *d
+		c.Input, c.InputDetails = "", nil
+		e.ActivityScheduledEventDetails = &c
+	}
+	if d := e.ActivitySucceededEventDetails; d != nil {
+		c := *d
+		c.Output, c.OutputDetails = "", nil
+		e.ActivitySucceededEventDetails = &c
 	}
 	return e
 }

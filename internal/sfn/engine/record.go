@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shoal-dev/shoal/internal/asl"
 	"github.com/shoal-dev/shoal/internal/store"
 )
 
@@ -73,8 +74,9 @@ const (
 	phaseEnter = "enter" // enter Cursor.State with Cursor.Input
 	phaseRetry = "retry" // run Cursor.State again after a Retry delay
 	phaseWait  = "wait"  // leave a Wait state (the job is due at Until)
-	phaseTask  = "task"  // run Cursor.Task, then report its outcome
-	phaseDone  = "done"
+	phaseTask  = "task"  // run Cursor.Task (or await its callback), then report its outcome
+	phaseFork  = "fork"  // a Parallel or Map state runs Cursor.Fork's children
+	phaseDone  = "done"  // the execution, branch or iteration ended
 )
 
 // Cursor is where a running execution stands.
@@ -89,6 +91,51 @@ type Cursor struct {
 	Until          time.Time       `json:"until,omitzero"`
 	Then           *Then           `json:"then,omitempty"`
 	Task           *Task           `json:"task,omitempty"`
+	Fork           *Fork           `json:"fork,omitempty"`
+	// Last is the id of the last event of a branch or iteration: AWS
+	// chains each event inside one to the previous event of the same branch
+	// or iteration, not to whatever another branch wrote in between.
+	Last int64 `json:"last,omitempty"`
+	// Output and Failure are how a finished branch or iteration ended.
+	Output  json.RawMessage `json:"output,omitempty"`
+	Failure *asl.Failure    `json:"failure,omitempty"`
+}
+
+// Fork is a Parallel or Map state running its branches or iterations
+// inside the execution's record: they are steps of the same execution, so
+// one job, one version guard and one history serve them all.
+type Fork struct {
+	Map bool `json:"map,omitempty"`
+	// StartedEventID is the ParallelStateStarted or MapStateStarted event,
+	// which the first event of each branch or iteration follows.
+	StartedEventID int64 `json:"startedEventId"`
+	// Items are the Map's iteration inputs not started yet; Next is the
+	// index of Items[0].
+	Items []json.RawMessage `json:"items,omitempty"`
+	Next  int               `json:"next,omitempty"`
+	Total int               `json:"total"`
+	// MaxConcurrency bounds the running iterations; 0 is no bound.
+	MaxConcurrency int64 `json:"maxConcurrency,omitempty"`
+	// Tolerance is a Distributed Map's failure tolerance (nil: none).
+	Tolerance *Tolerance `json:"tolerance,omitempty"`
+	Failures  int        `json:"failures,omitempty"`
+	Children  []*Child   `json:"children"`
+	// Failed is the failure that ends the fork: the first branch or
+	// iteration failure that is not tolerated.
+	Failed *asl.Failure `json:"failed,omitempty"`
+}
+
+// Tolerance is ToleratedFailureCount / ToleratedFailurePercentage.
+type Tolerance struct {
+	Count   int64   `json:"count"`
+	Percent float64 `json:"percent"`
+}
+
+// Child is one branch (Index is the branch) or iteration (Index is the
+// item's index).
+type Child struct {
+	Index  int    `json:"index"`
+	Cursor Cursor `json:"cursor"`
 }
 
 // Then is the decision a Wait state carries out when it ends.
@@ -105,7 +152,32 @@ type Task struct {
 	Parameters       json.RawMessage `json:"parameters"`
 	TimeoutSeconds   int64           `json:"timeoutSeconds,omitempty"`
 	HeartbeatSeconds int64           `json:"heartbeatSeconds,omitempty"`
+	// Token is the task token of a task that completes by callback (an
+	// activity, or .waitForTaskToken); "" for a request-response call.
+	Token string `json:"token,omitempty"`
+	// Submitted: a .waitForTaskToken call went out and the task now waits
+	// for SendTaskSuccess or SendTaskFailure.
+	Submitted bool `json:"submitted,omitempty"`
+	// Deadline (TimeoutSeconds) and HeartbeatDue (HeartbeatSeconds after the
+	// last sign of life) end the task with States.Timeout or
+	// States.HeartbeatTimeout; zero when not set.
+	Deadline     time.Time `json:"deadline,omitzero"`
+	HeartbeatDue time.Time `json:"heartbeatDue,omitzero"`
+	// Outcome is the task's result once known (from the call, a callback or
+	// a timer), until the step that reports it commits.
+	Outcome *Outcome `json:"outcome,omitempty"`
 }
+
+// Activity returns the activity ARN a task runs, "" when it is no activity.
+func (t *Task) Activity() string {
+	if p := strings.SplitN(t.Resource, ":", 7); len(p) == 7 && p[2] == "states" && p[5] == "activity" {
+		return t.Resource
+	}
+	return ""
+}
+
+// Callback reports whether the task completes by a task token.
+func (t *Task) Callback() bool { return t.Token != "" }
 
 // Region is the region of the execution, from its ARN.
 func (x *Execution) Region() string { return arnField(x.ARN, 3) }
