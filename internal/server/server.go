@@ -21,6 +21,7 @@ import (
 	"github.com/shoal-dev/shoal/internal/dispatch"
 	"github.com/shoal-dev/shoal/internal/events"
 	"github.com/shoal-dev/shoal/internal/gateway"
+	"github.com/shoal-dev/shoal/internal/scheduler"
 	"github.com/shoal-dev/shoal/internal/sfn"
 	"github.com/shoal-dev/shoal/internal/ssm"
 	"github.com/shoal-dev/shoal/internal/store"
@@ -90,6 +91,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		// "stepfunctions" is LocalStack's health key for it.
 		{"stepfunctions", sfn.New(sfn.Config{Store: st, Clock: cfg.Clock, Registry: s.registry, Logger: cfg.Logger})},
 		{"events", eventBus},
+		{"scheduler", scheduler.New(scheduler.Config{Store: st, Clock: cfg.Clock, Registry: s.registry, Logger: cfg.Logger})},
 	}
 	// CloudTrail records every successful management call onto the
 	// default event bus of its account and region.
