@@ -32,6 +32,9 @@ func (s *Service) Register(r *dispatch.Registry) {
 		dispatch.Handle("DescribeEventBus", s.DescribeEventBus),
 		dispatch.Handle("ListEventBuses", s.ListEventBuses),
 		dispatch.Handle("DeleteEventBus", s.DeleteEventBus),
+		dispatch.Handle("UpdateEventBus", s.UpdateEventBus),
+		dispatch.Handle("PutPermission", s.PutPermission),
+		dispatch.Handle("RemovePermission", s.RemovePermission),
 		dispatch.Handle("PutRule", s.PutRule),
 		dispatch.Handle("DescribeRule", s.DescribeRule),
 		dispatch.Handle("ListRules", s.ListRules),
@@ -44,6 +47,15 @@ func (s *Service) Register(r *dispatch.Registry) {
 		dispatch.Handle("ListRuleNamesByTarget", s.ListRuleNamesByTarget),
 		dispatch.Handle("PutEvents", s.PutEvents),
 		dispatch.Handle("TestEventPattern", s.TestEventPattern),
+		dispatch.Handle("CreateArchive", s.CreateArchive),
+		dispatch.Handle("DescribeArchive", s.DescribeArchive),
+		dispatch.Handle("ListArchives", s.ListArchives),
+		dispatch.Handle("UpdateArchive", s.UpdateArchive),
+		dispatch.Handle("DeleteArchive", s.DeleteArchive),
+		dispatch.Handle("StartReplay", s.StartReplay),
+		dispatch.Handle("DescribeReplay", s.DescribeReplay),
+		dispatch.Handle("ListReplays", s.ListReplays),
+		dispatch.Handle("CancelReplay", s.CancelReplay),
 		dispatch.Handle("TagResource", s.TagResource),
 		dispatch.Handle("UntagResource", s.UntagResource),
 		dispatch.Handle("ListTagsForResource", s.ListTagsForResource),
@@ -340,6 +352,23 @@ type ListEventBusesInput struct {
 type ListEventBusesOutput struct {
 	EventBuses []EventBus `json:"EventBuses"`
 	NextToken  string     `json:"NextToken,omitempty"`
+}
+
+type UpdateEventBusInput struct {
+	Name             string            `json:"Name,omitempty" aws:"min=1,max=256"`
+	KmsKeyIdentifier string            `json:"KmsKeyIdentifier,omitempty" aws:"max=2048"`
+	Description      *string           `json:"Description,omitempty" aws:"max=512"`
+	DeadLetterConfig *DeadLetterConfig `json:"DeadLetterConfig,omitempty"`
+	LogConfig        *LogConfig        `json:"LogConfig,omitempty"`
+}
+
+type UpdateEventBusOutput struct {
+	Arn              string            `json:"Arn,omitempty"`
+	Name             string            `json:"Name,omitempty"`
+	KmsKeyIdentifier string            `json:"KmsKeyIdentifier,omitempty"`
+	Description      string            `json:"Description,omitempty"`
+	DeadLetterConfig *DeadLetterConfig `json:"DeadLetterConfig,omitempty"`
+	LogConfig        *LogConfig        `json:"LogConfig,omitempty"`
 }
 
 type DeleteEventBusInput struct {

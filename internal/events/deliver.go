@@ -313,7 +313,8 @@ func (s *Service) forward(ctx context.Context, sc scope, bus string, event []byt
 	a := accepted{sc: sc, bus: bus, id: s.newID()}
 	a.event = buildEvent(a.id, ev.DetailType, ev.Source, sc, ev.Time, ev.Resources, ev.Detail)
 	a.rules, _ = m.Match(a.event)
-	if len(a.rules) == 0 {
+	a.archives = s.matchArchives(sc, bus, a.event)
+	if !a.routed() {
 		return nil
 	}
 	return s.commit(ctx, []accepted{a}, nil)

@@ -19,6 +19,15 @@
 //     delivered, even if the process dies right after answering.
 //   - log events.deadletter/<account>/<region>: a DeadLetter record for each
 //     event a target never took.
+//   - events.archive, key "<account>/<region>/<archive>": an archive with
+//     its EventCount and SizeBytes; log events.archive/<account>/<region>/<archive>
+//     holds the events it kept, each appended (and counted) in the
+//     transaction that accepts the event.
+//   - events.replay, key "<account>/<region>/<replay>", and, while it
+//     runs, one job of queue events.replay (same id) per replay.
+//   - queue events.schedule: one job per enabled scheduled rule, id = the
+//     rule's key, due at its next firing. PutRule, EnableRule, DisableRule
+//     and DeleteRule plan, replan or cancel it in their own transaction.
 //
 // # Matching
 //
@@ -48,10 +57,58 @@
 // Input, InputPath and InputTransformer shape what a target receives
 // (transform.go).
 //
+// # Scheduled rules
+//
+// A rule with a ScheduleExpression (rate() or cron(), on the default bus
+// only, as on AWS) that is not DISABLED fires on shoal's clock
+// (scheduled.go): a second jobs.Runner runs queue events.schedule, and a
+// firing commits, in one transaction guarded by the job's lease, a
+// "Scheduled Event" (source aws.events, detail {}, resources [the rule's
+// ARN], time = the scheduled time) as one delivery job per target of the
+// rule — the same delivery path PutEvents uses — and the job of the next
+// firing. Cron is UTC. A rate is a grid anchored where its schedule
+// started ("A rate expression starts when you create the scheduled event
+// rule"): the first firing is one interval after the PutRule that set the
+// expression or the EnableRule that re-enabled it; a PutRule repeating an
+// enabled rule's expression keeps the grid and the planned firing.
+//
+// Missed firings: the EventBridge documentation is silent on firings a
+// scheduled rule misses, so shoal fires once, for the latest firing due
+// while it was down (the event's time is that firing's), skips the older
+// ones and plans the next firing from the current time.
+// TestScheduleMissedFiringsFireOnceForTheLatest pins it.
+//
+// # Bus policies
+//
+// PutPermission and RemovePermission keep a bus's resource policy in its
+// record (DescribeEventBus and ListEventBuses return it); the default bus
+// gets a record the first time it is given one. PutEvents with the ARN of
+// another account's bus is accepted only when that bus's policy allows the
+// sender's account events:PutEvents (permission.go: Allow/Deny, Principal,
+// Resource, and StringEquals/StringLike conditions on events:source,
+// events:detail-type and aws:SourceAccount; aws:PrincipalOrgID never
+// holds, shoal having no organizations); otherwise the entry fails with
+// AccessDeniedException. The event's account is the sender's.
+//
+// # Archives and replays
+//
+// An archive keeps the events its bus accepts that match its pattern
+// (every event without one), matched in memory like rules (a copy-on-write
+// list per bus, rebuilt at Start) and stored in the accepting transaction.
+// RetentionDays is stored and reported but not enforced yet. StartReplay
+// replays the events accepted in [EventStartTime, EventEndTime) — by
+// acceptance time, the order the archive holds them in — to the archive's
+// own bus (another bus is refused, as on AWS), only to the rules in
+// FilterArns when given; each replayed event carries "replay-name" and is
+// not archived again. A replay is a third jobs.Runner's job: each run
+// replays a batch of 100 events, committing their deliveries, the cursor
+// and the next run in one transaction, STARTING → RUNNING → COMPLETED;
+// CancelReplay makes it CANCELLING and its next run ends it CANCELLED.
+// Events archived after StartReplay are not replayed by it.
+//
 // # Not yet
 //
-// Scheduled rules are validated and stored but do not fire; archives and
-// replays, connections, API destinations, endpoints, partner event
-// sources, PutPermission/RemovePermission, UpdateEventBus, the AWS/Events
-// metrics and the 300-rules-per-bus quota are not implemented.
+// Connections, API destinations, endpoints, partner
+// event sources, the AWS/Events metrics and the 300-rules-per-bus quota
+// are not implemented.
 package events

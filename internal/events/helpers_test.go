@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -76,7 +77,7 @@ type env struct {
 	r      *dispatch.Registry
 	svc    *Service
 	states *stubStates
-	ids    int
+	ids    atomic.Int64 // runners make ids from several goroutines
 }
 
 func newEnv(t testing.TB) *env {
@@ -104,8 +105,7 @@ func (e *env) open() {
 }
 
 func (e *env) newID() string {
-	e.ids++
-	return fmt.Sprintf("event-%04d", e.ids)
+	return fmt.Sprintf("event-%04d", e.ids.Add(1))
 }
 
 func (e *env) close() {

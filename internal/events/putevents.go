@@ -40,8 +40,22 @@ type accepted struct {
 	event    []byte
 	readOnly bool
 	rules    []string
+	archives []string // archives that keep the event
+	// replay, when set, limits delivery to these rules (a replay's
+	// FilterArns); such events are never archived again.
+	replay map[string]bool
 }
 
+// routed reports whether the event needs a transaction at all.
+func (a *accepted) routed() bool { return len(a.rules) > 0 || len(a.archives) > 0 }
+
+// PutEvents accepts up to ten events. As on AWS, a request whose every
+// entry fails still answers 200 with each entry's error: the API
+// reference says such a request fails as a whole, but AWS's recorded
+// answers to one-entry requests without Source, DetailType or Detail
+// (LocalStack's AWS-validated snapshots) are per-entry InvalidArgument
+// errors with HTTP 200, and the model lists no error for it.
+//
 // PutEvents accepts up to ten events. Each accepted event that matches
 // rules is committed with one delivery job per (rule, target) in a single
 // transaction before the call returns, so a crash right after PutEvents
@@ -60,14 +74,14 @@ func (s *Service) PutEvents(ctx context.Context, in *PutEventsInput) (*PutEvents
 	var acc []accepted
 	for i := range in.Entries {
 		e := &in.Entries[i]
-		a, code, msg := s.prepare(sc, e, now)
+		a, code, msg := s.prepare(ctx, sc, e, now)
 		if code != "" {
 			out.Entries[i] = PutEventsResultEntry{ErrorCode: code, ErrorMessage: msg}
 			out.FailedEntryCount++
 			continue
 		}
 		out.Entries[i].EventId = a.id
-		if len(a.rules) > 0 {
+		if a.routed() {
 			acc = append(acc, a)
 		}
 	}
@@ -79,10 +93,19 @@ func (s *Service) PutEvents(ctx context.Context, in *PutEventsInput) (*PutEvents
 
 // prepare validates one entry, builds the event and matches it; code and
 // msg are the entry's error when it is rejected.
-func (s *Service) prepare(sc scope, e *PutEventsRequestEntry, now time.Time) (a accepted, code, msg string) {
+func (s *Service) prepare(ctx context.Context, sc scope, e *PutEventsRequestEntry, now time.Time) (a accepted, code, msg string) {
 	bus, err := busName(e.EventBusName, "eventBusName")
 	if err != nil || strings.Contains(bus, "/") {
 		return a, "InvalidArgument", "Parameter EventBusName is not valid."
+	}
+	// A bus ARN may name another account's bus; the event keeps the
+	// sender's account, as EventBridge's cross-account events do.
+	target := sc
+	if m := resourceRE.FindStringSubmatch(e.EventBusName); m != nil {
+		target = scope{account: m[2], region: m[1]}
+		if target.region != sc.region {
+			return a, "InvalidArgument", "Parameter EventBusName is not valid. Reason: the event bus is in another Region."
+		}
 	}
 	switch {
 	case e.Source == "":
@@ -97,10 +120,15 @@ func (s *Service) prepare(sc scope, e *PutEventsRequestEntry, now time.Time) (a 
 		return a, "NotAuthorizedForSourceException", "Not authorized for the source."
 	}
 	detail, ok := compactObject(e.Detail)
-	if !ok {
+	if !ok || jsonDepth(detail) > maxDetailDepth {
 		return a, "MalformedDetail", "Detail is malformed."
 	}
-	m, ok := s.matcher(sc, bus)
+	if target.account != sc.account {
+		if code, msg := s.crossAccount(ctx, sc, target, bus, e); code != "" {
+			return a, code, msg
+		}
+	}
+	m, ok := s.matcher(target, bus)
 	if !ok {
 		return a, "ResourceNotFoundException", "Event bus " + bus + " does not exist."
 	}
@@ -108,10 +136,64 @@ func (s *Service) prepare(sc scope, e *PutEventsRequestEntry, now time.Time) (a 
 	if e.Time != nil {
 		t = e.Time.UTC()
 	}
-	a = accepted{sc: sc, bus: bus, id: s.newID()}
-	a.event = buildEvent(a.id, e.DetailType, e.Source, sc, t, e.Resources, detail)
+	a = accepted{sc: target, bus: bus, id: s.newID()}
+	a.event = buildEvent(a.id, e.DetailType, e.Source, scope{account: sc.account, region: target.region}, t, e.Resources, detail)
 	a.rules, _ = m.Match(a.event)
+	a.archives = s.matchArchives(target, bus, a.event)
 	return a, "", ""
+}
+
+// maxDetailDepth: "PutEvents will only process nested JSON up to 1000
+// levels deep" (PutEvents API reference). AWS does not say how a deeper
+// Detail fails; shoal fails the entry as MalformedDetail, the code for a
+// Detail it cannot process.
+const maxDetailDepth = 1000
+
+// jsonDepth is the deepest nesting of objects and arrays in compact JSON;
+// {} is 1.
+func jsonDepth(b []byte) int {
+	depth, deepest, inString := 0, 0, false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case inString:
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+			deepest = max(deepest, depth)
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return deepest
+}
+
+// crossAccount checks an entry sent to another account's bus against that
+// bus's resource policy (PutPermission); code is the entry's error.
+func (s *Service) crossAccount(ctx context.Context, from, to scope, bus string, e *PutEventsRequestEntry) (code, msg string) {
+	var b *busRecord
+	err := s.st.View(ctx, func(tx store.Tx) error {
+		var err error
+		b, _, err = loadBus(ctx, tx, to, bus)
+		return err
+	})
+	if err != nil {
+		return "InternalFailure", "The event bus could not be read."
+	}
+	if b == nil && bus != DefaultBus {
+		return "ResourceNotFoundException", "Event bus " + bus + " does not exist."
+	}
+	if b == nil || !allowsPutEvents(b.Policy, from.account, to.busArn(bus), e.Source, e.DetailType) {
+		return "AccessDeniedException", "User: arn:" + from.partition() + ":iam::" + from.account + ":root is not authorized to perform: events:PutEvents on resource: " +
+			to.busArn(bus) + " because no resource-based policy allows the events:PutEvents action"
+	}
+	return "", ""
 }
 
 // compactObject returns the detail compacted, if it is a JSON object.
@@ -170,7 +252,15 @@ func (s *Service) commit(ctx context.Context, acc []accepted, also func(context.
 			}
 		}
 		for _, a := range acc {
+			for _, name := range a.archives {
+				if err := archiveEvent(ctx, tx, a.sc, name, a.event, now); err != nil {
+					return err
+				}
+			}
 			for _, name := range a.rules {
+				if a.replay != nil && !a.replay[name] {
+					continue
+				}
 				r, err := loadRule(ctx, tx, a.sc, a.bus, name)
 				if err != nil {
 					return err
@@ -178,17 +268,8 @@ func (s *Service) commit(ctx context.Context, acc []accepted, also func(context.
 				if r == nil || !r.matchable() || (a.readOnly && r.State != StateEnabledCloudTrail) {
 					continue
 				}
-				for _, t := range r.Targets {
-					d := &delivery{Account: a.sc.account, Region: a.sc.region, Bus: a.bus, Rule: r.Name,
-						RuleArn: a.sc.ruleArn(a.bus, r.Name), Target: t, EventID: a.id, Event: a.event, Ingested: now}
-					payload, err := json.Marshal(d)
-					if err != nil {
-						return err
-					}
-					job := &store.Job{Queue: QueueDelivery, ID: a.id + "|" + a.bus + "|" + r.Name + "|" + t.Id, Due: now, Payload: payload}
-					if err := tx.JobPut(ctx, job); err != nil {
-						return err
-					}
+				if err := enqueueDeliveries(ctx, tx, a.sc, a.bus, r, a.id, a.event, now); err != nil {
+					return err
 				}
 			}
 		}
@@ -231,8 +312,9 @@ func (s *Service) PutServiceEvent(ctx context.Context, e *ServiceEvent) (string,
 	a.event = buildEvent(a.id, e.DetailType, e.Source, sc, e.Time, e.Resources, detail)
 	m, _ := s.matcher(sc, DefaultBus)
 	a.rules, _ = m.Match(a.event)
+	a.archives = s.matchArchives(sc, DefaultBus, a.event)
 	var acc []accepted
-	if len(a.rules) > 0 {
+	if a.routed() {
 		acc = append(acc, a)
 	}
 	return a.id, s.commit(ctx, acc, e.Also)

@@ -75,7 +75,7 @@ func TestPutRuleErrors(t *testing.T) {
 	fails(e, "PutRule", &PutRuleInput{Name: "r", EventPattern: seedPattern, EventBusName: "missing"}, "ResourceNotFoundException")
 	fails(e, "PutRule", &PutRuleInput{Name: "r", EventPattern: seedPattern, State: "ON"}, "ValidationException")
 
-	// A schedule is validated and stored (it fires in a later change).
+	// A schedule is validated and stored (scheduled_test.go has it fire).
 	must[PutRuleOutput](e, "PutRule", &PutRuleInput{Name: "daily", ScheduleExpression: "cron(0 7 * * ? *)"})
 	if d := must[DescribeRuleOutput](e, "DescribeRule", &DescribeRuleInput{Name: "daily"}); d.ScheduleExpression != "cron(0 7 * * ? *)" {
 		t.Errorf("schedule not stored: %+v", d)

@@ -66,6 +66,7 @@ type busRecord struct {
 	KmsKeyIdentifier string            `json:"kmsKeyIdentifier,omitempty"`
 	DeadLetterConfig *DeadLetterConfig `json:"deadLetterConfig,omitempty"`
 	LogConfig        *LogConfig        `json:"logConfig,omitempty"`
+	Policy           string            `json:"policy,omitempty"` // the resource policy, PutPermission's
 	Tags             []Tag             `json:"tags,omitempty"`
 	Created          time.Time         `json:"created"`
 	Modified         time.Time         `json:"modified"`
@@ -86,6 +87,9 @@ type ruleRecord struct {
 	Tags               []Tag     `json:"tags,omitempty"`
 	Targets            []Target  `json:"targets,omitempty"`
 	Created            time.Time `json:"created"`
+	// ScheduleAnchor is where a rate schedule's grid starts: when the
+	// expression was set or the rule last enabled.
+	ScheduleAnchor time.Time `json:"scheduleAnchor,omitzero"`
 
 	rev int64 // the store's record version, for the guarded write back
 }
