@@ -141,6 +141,10 @@ func (s *Service) notifySchedule(ctx context.Context) {
 	s.scheduler.Notify(context.WithoutCancel(ctx))
 }
 
+// Reload rebuilds the in-memory matchers and archive lists from the store;
+// the server calls it after POST /_shoal/reset empties the store.
+func (s *Service) Reload(ctx context.Context) error { return s.load(ctx) }
+
 // load rebuilds all matchers from the store: one AddAll per bus.
 func (s *Service) load(ctx context.Context) error {
 	s.refresh.Lock()

@@ -187,6 +187,22 @@ func (s *Server) health() map[string]string {
 	return out
 }
 
+// reloader is a service that keeps derived state in memory (EventBridge's
+// matchers) and must rebuild it when the store is emptied.
+type reloader interface {
+	Reload(ctx context.Context) error
+}
+
 func (s *Server) reset(ctx context.Context) error {
-	return s.store.Reset(ctx)
+	if err := s.store.Reset(ctx); err != nil {
+		return err
+	}
+	for _, svc := range s.services {
+		if r, ok := svc.service.(reloader); ok {
+			if err := r.Reload(ctx); err != nil {
+				return fmt.Errorf("reload %s after reset: %w", svc.name, err)
+			}
+		}
+	}
+	return nil
 }
