@@ -38,6 +38,7 @@ func (s *Service) Register(r *dispatch.Registry) {
 		dispatch.Handle("ListExecutions", s.ListExecutions),
 		dispatch.Handle("GetExecutionHistory", s.GetExecutionHistory),
 		dispatch.Handle("StopExecution", s.StopExecution),
+		dispatch.Handle("RedriveExecution", s.RedriveExecution), // redrive.go
 		dispatch.Handle("DescribeStateMachineForExecution", s.DescribeStateMachineForExecution),
 		dispatch.Handle("TagResource", s.TagResource),
 		dispatch.Handle("UntagResource", s.UntagResource),
@@ -252,6 +253,7 @@ type DescribeExecutionOutput struct {
 	StateMachineVersionArn string                                `json:"stateMachineVersionArn,omitempty"`
 	StateMachineAliasArn   string                                `json:"stateMachineAliasArn,omitempty"`
 	RedriveCount           *int32                                `json:"redriveCount,omitempty"`
+	RedriveDate            *time.Time                            `json:"redriveDate,omitempty"`
 	RedriveStatus          string                                `json:"redriveStatus,omitempty"`
 	RedriveStatusReason    string                                `json:"redriveStatusReason,omitempty"`
 }
@@ -276,6 +278,7 @@ type ExecutionListItem struct {
 	StateMachineVersionArn string     `json:"stateMachineVersionArn,omitempty"`
 	StateMachineAliasArn   string     `json:"stateMachineAliasArn,omitempty"`
 	RedriveCount           *int32     `json:"redriveCount,omitempty"`
+	RedriveDate            *time.Time `json:"redriveDate,omitempty"`
 }
 
 type ListExecutionsOutput struct {
@@ -303,6 +306,15 @@ type StopExecutionInput struct {
 	ExecutionArn string `json:"executionArn" aws:"required,min=1,max=256"`
 	Error        string `json:"error,omitempty" aws:"max=256"`
 	Cause        string `json:"cause,omitempty" aws:"max=32768"`
+}
+
+type RedriveExecutionInput struct {
+	ExecutionArn string `json:"executionArn" aws:"required,min=1,max=256"`
+	ClientToken  string `json:"clientToken,omitempty" aws:"min=1,max=64"`
+}
+
+type RedriveExecutionOutput struct {
+	RedriveDate time.Time `json:"redriveDate"`
 }
 
 type StopExecutionOutput struct {

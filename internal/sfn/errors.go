@@ -114,3 +114,8 @@ func errValidationReason(reason, msg string) *dispatch.Error {
 func errInvalidArnContext(kind string) *dispatch.Error {
 	return newErr("InvalidArn", "Invalid Arn: 'Resource type not valid in this context: %s'", kind)
 }
+
+// errExecutionNotRedrivable carries AWS's redriveStatusReason as message.
+func errExecutionNotRedrivable(reason string) *dispatch.Error {
+	return newErr("ExecutionNotRedrivable", "%s", reason)
+}

@@ -36,6 +36,9 @@ type Service struct {
 	log    *slog.Logger
 	engine *engine.Engine
 	runner *jobs.Runner
+	// telemetry delivers log records and metrics (telemetry.go).
+	telemetry *jobs.Runner
+	registry  *dispatch.Registry
 	// express runs EXPRESS state machines in memory (expressapi.go).
 	express *express.Runner
 	// integrations runs Task resources; TestState calls it directly.
@@ -47,7 +50,7 @@ func New(cfg Config) *Service {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Service{st: cfg.Store, clock: cfg.Clock, log: cfg.Logger}
+	s := &Service{st: cfg.Store, clock: cfg.Clock, log: cfg.Logger, registry: cfg.Registry}
 	integrations := &Integrations{Registry: cfg.Registry}
 	s.integrations = integrations
 	s.engine = engine.New(engine.Config{
@@ -58,16 +61,28 @@ func New(cfg Config) *Service {
 	s.runner = jobs.New(jobs.Config{
 		Store: cfg.Store, Clock: cfg.Clock, Queue: engine.Queue, Handler: s.engine.Handle, Logger: cfg.Logger, Owner: "sfn",
 	})
+	s.telemetry = jobs.New(jobs.Config{
+		Store: cfg.Store, Clock: cfg.Clock, Queue: engine.TelemetryQueue, Handler: s.deliverTelemetry, Logger: cfg.Logger, Owner: "sfn",
+	})
 	return s
 }
 
 // Start resumes in-flight executions and keeps running them.
-func (s *Service) Start(ctx context.Context) error { return s.runner.Start(ctx) }
+func (s *Service) Start(ctx context.Context) error {
+	if err := s.runner.Start(ctx); err != nil {
+		return err
+	}
+	return s.telemetry.Start(ctx)
+}
 
 // Stop stops running executions; their state stays in the store.
 func (s *Service) Stop(ctx context.Context) error {
-	return errors.Join(s.runner.Stop(ctx), s.express.Stop(ctx))
+	return errors.Join(s.runner.Stop(ctx), s.telemetry.Stop(ctx), s.express.Stop(ctx))
 }
+
+// Telemetry is the job runner delivering log records and metrics (tests
+// drain it).
+func (s *Service) Telemetry() *jobs.Runner { return s.telemetry }
 
 // Runner is the job runner of executions (tests drain it).
 func (s *Service) Runner() *jobs.Runner { return s.runner }
@@ -467,7 +482,7 @@ func (s *Service) StartExecution(ctx context.Context, in *StartExecutionInput) (
 		x := &engine.Execution{
 			ARN: arn, StateMachineARN: m.ARN, StateMachine: m.Name, Name: name, RoleARN: t.roleARN,
 			Definition: t.definitionKey, TraceHeader: in.TraceHeader, Input: input, StartDate: now,
-			VersionARN: t.versionARN, AliasARN: t.aliasARN,
+			VersionARN: t.versionARN, AliasARN: t.aliasARN, Logging: executionLogging(m.Logging),
 		}
 		prep, err := s.engine.Prepare(machine, x)
 		if err != nil {
@@ -550,12 +565,11 @@ func (s *Service) DescribeExecution(ctx context.Context, in *DescribeExecutionIn
 	if err != nil {
 		return nil, err
 	}
-	zero := int32(0)
 	out := &DescribeExecutionOutput{
 		ExecutionArn: x.ARN, StateMachineArn: x.StateMachineARN, Name: x.Name, Status: x.Status, StartDate: x.StartDate,
 		TraceHeader: x.TraceHeader, Error: x.Error, Cause: x.Cause, StateMachineVersionArn: x.VersionARN, StateMachineAliasArn: x.AliasARN,
-		RedriveCount: &zero,
 	}
+	out.RedriveCount, out.RedriveDate = redriveFields(x)
 	if in.IncludedData != "METADATA_ONLY" {
 		input := x.Input
 		out.Input, out.InputDetails = &input, &CloudWatchEventsExecutionDataDetails{Included: true}
@@ -567,10 +581,10 @@ func (s *Service) DescribeExecution(ctx context.Context, in *DescribeExecutionIn
 	if x.Status != engine.StatusRunning {
 		stop := x.StopDate
 		out.StopDate = &stop
-		out.RedriveStatus = "NOT_REDRIVABLE"
-		if x.Status != engine.StatusSucceeded {
-			out.RedriveStatus = "REDRIVABLE"
-		}
+	}
+	out.RedriveStatus = "REDRIVABLE"
+	if reason := x.RedriveReason(s.clock.Now()); reason != "" {
+		out.RedriveStatus, out.RedriveStatusReason = "NOT_REDRIVABLE", reason
 	}
 	return out, nil
 }
@@ -591,24 +605,24 @@ func (s *Service) ListExecutions(ctx context.Context, in *ListExecutionsInput) (
 	}
 	out := &ListExecutionsOutput{Executions: []ExecutionListItem{}}
 	err = s.st.View(ctx, func(tx store.Tx) error {
-		m, err := s.machineFor(ctx, tx, in.StateMachineArn)
+		lp, err := s.listTarget(ctx, tx, in.StateMachineArn)
 		if err != nil {
 			return err
 		}
-		if m.Type == TypeExpress {
-			return errStateMachineTypeNotSupported("This operation is not supported by this type of state machine")
-		}
-		xs, next, err := engine.List(ctx, tx, engine.ListParams{StateMachineARN: m.ARN, Status: in.StatusFilter, After: after, Limit: pageSize(in.MaxResults)})
+		lp.Status, lp.After, lp.Limit = in.StatusFilter, after, pageSize(in.MaxResults)
+		xs, next, err := engine.List(ctx, tx, lp)
 		if err != nil {
 			return err
 		}
-		zero := int32(0)
 		for _, x := range xs {
-			if in.RedriveFilter == "REDRIVEN" {
-				continue // nothing is ever redriven yet
+			// The filter applies to the page as read, so a page may come
+			// back short (with a nextToken), as AWS's filtered pages may.
+			if (in.RedriveFilter == "REDRIVEN") != (x.RedriveCount > 0) && in.RedriveFilter != "" {
+				continue
 			}
 			item := ExecutionListItem{ExecutionArn: x.ARN, StateMachineArn: x.StateMachineARN, Name: x.Name, Status: x.Status,
-				StartDate: x.StartDate, StateMachineVersionArn: x.VersionARN, StateMachineAliasArn: x.AliasARN, RedriveCount: &zero}
+				StartDate: x.StartDate, StateMachineVersionArn: x.VersionARN, StateMachineAliasArn: x.AliasARN}
+			item.RedriveCount, item.RedriveDate = redriveFields(x)
 			if x.Status != engine.StatusRunning {
 				stop := x.StopDate
 				item.StopDate = &stop
@@ -622,6 +636,41 @@ func (s *Service) ListExecutions(ctx context.Context, in *ListExecutionsInput) (
 		return nil, err
 	}
 	return out, nil
+}
+
+// listTarget turns ListExecutions' stateMachineArn — a state machine, one
+// of its versions or an alias — into what engine.List selects.
+func (s *Service) listTarget(ctx context.Context, tx store.Tx, arn string) (engine.ListParams, error) {
+	var lp engine.ListParams
+	machine := arn
+	if m, _, ok := versionARNOf(arn); ok {
+		v, err := loadVersion(ctx, tx, arn)
+		if err != nil {
+			return lp, err
+		}
+		if v == nil {
+			return lp, errStateMachineDoesNotExist(arn)
+		}
+		machine, lp.VersionARN = m, arn
+	} else if m, _, ok := aliasARNOf(arn); ok {
+		a, err := loadAlias(ctx, tx, arn)
+		if err != nil {
+			return lp, err
+		}
+		if a == nil {
+			return lp, errStateMachineDoesNotExist(arn)
+		}
+		machine, lp.AliasARN = m, arn
+	}
+	m, err := s.machineFor(ctx, tx, machine)
+	if err != nil {
+		return lp, err
+	}
+	if m.Type == TypeExpress {
+		return lp, errStateMachineTypeNotSupported("This operation is not supported by this type of state machine")
+	}
+	lp.StateMachineARN = m.ARN
+	return lp, nil
 }
 
 func (s *Service) GetExecutionHistory(ctx context.Context, in *GetExecutionHistoryInput) (*GetExecutionHistoryOutput, error) {

@@ -118,6 +118,7 @@ type Prepared struct {
 	next    *time.Time
 	timeout *time.Time
 	tokens  []tokenWrite
+	tel     *telemetry
 }
 
 // Prepare runs a new execution as far as it goes without waiting or
@@ -142,6 +143,9 @@ func (e *Engine) Prepare(m *asl.Machine, x *Execution) (*Prepared, error) {
 		return nil, err
 	}
 	if p.entries, err = encodeEvents(s.events); err != nil {
+		return nil, err
+	}
+	if p.tel, err = telemetryOf(x, s.events); err != nil {
 		return nil, err
 	}
 	if t := m.TimeoutSeconds(); t > 0 && x.Status == StatusRunning {
@@ -171,6 +175,9 @@ func (e *Engine) Insert(ctx context.Context, tx store.Tx, p *Prepared) error {
 	if err := writeTokens(ctx, tx, p.tokens, p.x.StartDate); err != nil {
 		return err
 	}
+	if err := p.tel.write(ctx, tx, p.x, p.x.StartDate); err != nil {
+		return err
+	}
 	if p.timeout != nil {
 		if err := tx.JobPut(ctx, &store.Job{Queue: Queue, ID: p.x.ARN + timeoutSuffix, Due: *p.timeout}); err != nil {
 			return fmt.Errorf("sfn engine: enqueue execution timeout: %w", err)
@@ -195,9 +202,26 @@ func (e *Engine) Abort(ctx context.Context, tx store.Tx, x *Execution, errName, 
 	if x.Status != StatusRunning {
 		return false, nil
 	}
-	s := &step{x: x, now: now}
+	s, err := e.stopStep(ctx, tx, x, now)
+	if err != nil {
+		return false, err
+	}
 	s.finish(StatusAborted, EventExecutionAborted, errName, cause)
 	return true, commit(ctx, tx, x, s, nil, "")
+}
+
+// stopStep is the step that ends a running execution from outside
+// (StopExecution, its TimeoutSeconds): the states in flight report
+// <Type>StateAborted first, as AWS's history shows, and their task tokens
+// go.
+func (e *Engine) stopStep(ctx context.Context, tx store.Tx, x *Execution, now time.Time) (*step, error) {
+	m, err := e.machineIn(ctx, tx, x.Definition)
+	if err != nil {
+		return nil, err
+	}
+	s := e.newStep(x, m, now)
+	s.abort(s.root)
+	return s, nil
 }
 
 // Handle is the jobs.Handler of Queue: it moves one execution on by one
@@ -276,6 +300,10 @@ func (e *Engine) handleOnce(ctx context.Context, j store.Job) error {
 	if err != nil {
 		return err
 	}
+	tel, err := telemetryOf(x, s.events)
+	if err != nil {
+		return err
+	}
 	return e.st.Update(ctx, func(tx store.Tx) error {
 		if err := tx.JobDelete(ctx, Queue, j.ID, j.Lease); err != nil {
 			if errors.Is(err, store.ErrNotFound) {
@@ -285,6 +313,9 @@ func (e *Engine) handleOnce(ctx context.Context, j store.Job) error {
 		}
 		r := *rec
 		if err := writeStep(ctx, tx, x, &r, entries, next, j.ID); err != nil {
+			return err
+		}
+		if err := tel.write(ctx, tx, x, s.now); err != nil {
 			return err
 		}
 		return writeTokens(ctx, tx, s.tokens, s.now)
@@ -365,6 +396,13 @@ func commit(ctx context.Context, tx store.Tx, x *Execution, s *step, next *time.
 		return err
 	}
 	if err := writeStep(ctx, tx, x, r, entries, next, claimed); err != nil {
+		return err
+	}
+	tel, err := telemetryOf(x, s.events)
+	if err != nil {
+		return err
+	}
+	if err := tel.write(ctx, tx, x, s.now); err != nil {
 		return err
 	}
 	return writeTokens(ctx, tx, s.tokens, s.now)
@@ -458,13 +496,26 @@ func (e *Engine) timeout(ctx context.Context, j store.Job, arn string) error {
 		if x.Status != StatusRunning {
 			return e.dropJob(ctx, j)
 		}
-		s := &step{x: x, now: e.clock.Now()}
-		s.finish(StatusTimedOut, EventExecutionTimedOut, asl.ErrTimeout, "")
+		now := e.clock.Now()
 		err = e.st.Update(ctx, func(tx store.Tx) error {
 			if err := tx.JobDelete(ctx, Queue, j.ID, j.Lease); err != nil {
 				return err
 			}
-			return commit(ctx, tx, x, s, nil, j.ID)
+			// Read again inside fn: it may run more than once, and the
+			// step changes the execution it is given.
+			y, err := Get(ctx, tx, arn)
+			if err != nil {
+				return err
+			}
+			if y.version != x.version {
+				return store.ErrConflict
+			}
+			s, err := e.stopStep(ctx, tx, y, now)
+			if err != nil {
+				return err
+			}
+			s.finish(StatusTimedOut, EventExecutionTimedOut, asl.ErrTimeout, "")
+			return commit(ctx, tx, y, s, nil, j.ID)
 		})
 		if !errors.Is(err, store.ErrConflict) {
 			return err

@@ -9,6 +9,7 @@ const (
 	EventExecutionFailed    = "ExecutionFailed"
 	EventExecutionAborted   = "ExecutionAborted"
 	EventExecutionTimedOut  = "ExecutionTimedOut"
+	EventExecutionRedriven  = "ExecutionRedriven"
 	EventTaskScheduled      = "TaskScheduled"
 	EventTaskStarted        = "TaskStarted"
 	EventTaskSucceeded      = "TaskSucceeded"
@@ -54,6 +55,7 @@ type HistoryEvent struct {
 	ExecutionFailedEventDetails    *ErrorDetails                   `json:"executionFailedEventDetails,omitempty"`
 	ExecutionAbortedEventDetails   *ErrorDetails                   `json:"executionAbortedEventDetails,omitempty"`
 	ExecutionTimedOutEventDetails  *ErrorDetails                   `json:"executionTimedOutEventDetails,omitempty"`
+	ExecutionRedrivenEventDetails  *ExecutionRedrivenEventDetails  `json:"executionRedrivenEventDetails,omitempty"`
 	StateEnteredEventDetails       *StateEnteredEventDetails       `json:"stateEnteredEventDetails,omitempty"`
 	StateExitedEventDetails        *StateExitedEventDetails        `json:"stateExitedEventDetails,omitempty"`
 	TaskScheduledEventDetails      *TaskScheduledEventDetails      `json:"taskScheduledEventDetails,omitempty"`
@@ -121,6 +123,11 @@ type ExecutionStartedEventDetails struct {
 type ExecutionSucceededEventDetails struct {
 	Output        string       `json:"output,omitempty"`
 	OutputDetails *DataDetails `json:"outputDetails,omitempty"`
+}
+
+// ExecutionRedrivenEventDetails is the model's shape of the same name.
+type ExecutionRedrivenEventDetails struct {
+	RedriveCount int `json:"redriveCount"`
 }
 
 // ErrorDetails is the error/cause pair of ExecutionFailed, ExecutionAborted

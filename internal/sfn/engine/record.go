@@ -28,7 +28,12 @@ const (
 	// indexMachineStatus is indexMachine with the status in between, for
 	// ListExecutions' statusFilter.
 	indexMachineStatus = "sm_status"
-	logPrefix          = "sfn.history/"
+	// indexVersion and indexAlias order the executions started on a
+	// version or through an alias, newest first, for ListExecutions on a
+	// version or alias ARN ("<ARN>|<inverted start time>").
+	indexVersion = "sm_version"
+	indexAlias   = "sm_alias"
+	logPrefix    = "sfn.history/"
 	// Queue is the store job queue of execution steps.
 	Queue         = "sfn"
 	timeoutSuffix = "#timeout"
@@ -46,27 +51,57 @@ const (
 // Execution is the stored state of one execution: what DescribeExecution
 // reports, and the cursor saying where the interpreter stands.
 type Execution struct {
-	ARN             string    `json:"arn"`
-	StateMachineARN string    `json:"stateMachineArn"`
-	StateMachine    string    `json:"stateMachineName"`
-	Name            string    `json:"name"`
-	RoleARN         string    `json:"roleArn"`
-	Definition      string    `json:"definition"` // hash of the definition it runs (DefinitionKey)
-	VersionARN      string    `json:"versionArn,omitempty"`
-	AliasARN        string    `json:"aliasArn,omitempty"`
-	TraceHeader     string    `json:"traceHeader,omitempty"`
-	Status          string    `json:"status"`
-	Input           string    `json:"input"`
-	Output          *string   `json:"output,omitempty"`
-	Error           string    `json:"error,omitempty"`
-	Cause           string    `json:"cause,omitempty"`
-	StartDate       time.Time `json:"startDate"`
-	StopDate        time.Time `json:"stopDate,omitzero"`
+	ARN             string `json:"arn"`
+	StateMachineARN string `json:"stateMachineArn"`
+	StateMachine    string `json:"stateMachineName"`
+	Name            string `json:"name"`
+	RoleARN         string `json:"roleArn"`
+	Definition      string `json:"definition"` // hash of the definition it runs (DefinitionKey)
+	VersionARN      string `json:"versionArn,omitempty"`
+	AliasARN        string `json:"aliasArn,omitempty"`
+	TraceHeader     string `json:"traceHeader,omitempty"`
+	// Logging is the machine's loggingConfiguration when it started (nil:
+	// none, or OFF).
+	Logging   *Logging  `json:"logging,omitempty"`
+	Status    string    `json:"status"`
+	Input     string    `json:"input"`
+	Output    *string   `json:"output,omitempty"`
+	Error     string    `json:"error,omitempty"`
+	Cause     string    `json:"cause,omitempty"`
+	StartDate time.Time `json:"startDate"`
+	StopDate  time.Time `json:"stopDate,omitzero"`
 	// Events is the id of the last history event.
 	Events int64  `json:"events"`
 	Cursor Cursor `json:"cursor"`
+	// Resume is where an unsuccessful execution stood when it ended: the
+	// top-level state RedriveExecution runs again (nil once it succeeded).
+	Resume *Resume `json:"resume,omitempty"`
+	// RedriveCount and RedriveDate: how often and when it was last redriven.
+	RedriveCount int       `json:"redriveCount,omitempty"`
+	RedriveDate  time.Time `json:"redriveDate,omitzero"`
+	// RedriveTokens are the clientTokens of the last successful redrives,
+	// so a retried RedriveExecution request is answered, not refused.
+	RedriveTokens []RedriveToken `json:"redriveTokens,omitempty"`
 
 	version int64 // the store record's version, guarding the write back
+}
+
+// Resume is the top-level state an execution ended in without success.
+type Resume struct {
+	// Entered: the state was entered (its StateEntered is in the history),
+	// so a redrive runs it again without a new StateEntered, as a retry
+	// does; otherwise the redrive enters it.
+	Entered        bool            `json:"entered,omitempty"`
+	State          string          `json:"state"`
+	Input          json.RawMessage `json:"input,omitempty"`
+	EnteredEventID int64           `json:"enteredEventId,omitempty"`
+	EnteredTime    time.Time       `json:"enteredTime,omitzero"`
+}
+
+// RedriveToken is a clientToken of a redrive and when it was used.
+type RedriveToken struct {
+	Token string    `json:"token"`
+	Used  time.Time `json:"used"`
 }
 
 // Phases of the cursor: what the execution's next job does.
@@ -203,13 +238,20 @@ func (x *Execution) record() (*store.Record, error) {
 		return nil, fmt.Errorf("sfn engine: encode execution: %w", err)
 	}
 	inv := invTime(x.StartDate)
-	return &store.Record{
+	r := &store.Record{
 		Table: tableExecution, Key: x.ARN, Value: b, Version: x.version,
 		Indexes: map[string]string{
 			indexMachine:       x.StateMachineARN + "|" + inv,
 			indexMachineStatus: x.StateMachineARN + "|" + x.Status + "|" + inv,
 		},
-	}, nil
+	}
+	if x.VersionARN != "" {
+		r.Indexes[indexVersion] = x.VersionARN + "|" + inv
+	}
+	if x.AliasARN != "" {
+		r.Indexes[indexAlias] = x.AliasARN + "|" + inv
+	}
+	return r, nil
 }
 
 func decodeExecution(r *store.Record) (*Execution, error) {
@@ -241,16 +283,26 @@ func Get(ctx context.Context, tx store.Tx, arn string) (*Execution, error) {
 // ListParams selects a page of a state machine's executions, newest first.
 type ListParams struct {
 	StateMachineARN string
-	Status          string // "" for all
-	After           string // the cursor a previous page returned
-	Limit           int
+	// VersionARN or AliasARN (instead of StateMachineARN) selects the
+	// executions started on that version or through that alias.
+	VersionARN string
+	AliasARN   string
+	Status     string // "" for all
+	After      string // the cursor a previous page returned
+	Limit      int
 }
 
 // List returns a page of executions and the cursor of the next page ("" at
 // the end).
 func List(ctx context.Context, tx store.Tx, p ListParams) ([]*Execution, string, error) {
 	sp := &store.RecordScanParams{Table: tableExecution, Index: indexMachine, Prefix: p.StateMachineARN + "|", After: p.After, Limit: p.Limit + 1}
-	if p.Status != "" {
+	filterStatus := false
+	switch {
+	case p.VersionARN != "":
+		sp.Index, sp.Prefix, filterStatus = indexVersion, p.VersionARN+"|", p.Status != ""
+	case p.AliasARN != "":
+		sp.Index, sp.Prefix, filterStatus = indexAlias, p.AliasARN+"|", p.Status != ""
+	case p.Status != "":
 		sp.Index = indexMachineStatus
 		sp.Prefix = p.StateMachineARN + "|" + p.Status + "|"
 	}
@@ -264,11 +316,18 @@ func List(ctx context.Context, tx store.Tx, p ListParams) ([]*Execution, string,
 		last := recs[len(recs)-1]
 		next = last.Indexes[sp.Index] + "\x00" + last.Key
 	}
-	out := make([]*Execution, len(recs))
+	out := make([]*Execution, 0, len(recs))
 	for i := range recs {
-		if out[i], err = decodeExecution(&recs[i]); err != nil {
+		x, err := decodeExecution(&recs[i])
+		if err != nil {
 			return nil, "", err
 		}
+		// The version and alias indexes carry no status: a page filtered
+		// here may come back short, with a cursor to the next.
+		if filterStatus && x.Status != p.Status {
+			continue
+		}
+		out = append(out, x)
 	}
 	return out, next, nil
 }

@@ -28,6 +28,24 @@ type step struct {
 	// newToken makes task tokens; it is the engine's (crypto-random).
 	newToken func(arn string) string
 	root     *frame
+	// limitHit: the history is one event short of MaxEvents and the next
+	// event was not the execution's end, so the execution fails (run and
+	// finish turn whatever comes next into that failure).
+	limitHit bool
+}
+
+// MaxPayload is the 256 KiB limit on a state's or task's input and
+// output, in bytes.
+const MaxPayload = 256 * 1024
+
+// historyLimitCause is ExecutionFailed's cause when the history is full.
+const historyLimitCause = "The execution reached the maximum number of history events (25000)."
+
+// dataLimitFailure is States.DataLimitExceeded for a state or task (named
+// by name) whose result is over MaxPayload, in AWS's words.
+func dataLimitFailure(name string) asl.Failure {
+	return asl.Failure{Error: asl.ErrDataLimitExceeded, Cause: fmt.Sprintf(
+		"The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", name)}
 }
 
 // frame is one running machine: the execution's own, a Parallel branch or
@@ -87,6 +105,12 @@ func compact(v any) string {
 // inside a branch or iteration it follows that branch's previous event, as
 // AWS chains them (fr nil: the execution's own closing events).
 func (s *step) emit(fr *frame, ev HistoryEvent) int64 {
+	if s.limitHit || (s.x.Events >= MaxEvents-1 && !closing(ev.Type)) {
+		// "If the event number 25,000 isn't ExecutionSucceeded, the
+		// ExecutionFailed event is logged": drop it, fail instead.
+		s.limitHit = true
+		return s.x.Events
+	}
 	s.x.Events++
 	ev.ID = s.x.Events
 	ev.PreviousEventID = s.x.Events - 1
@@ -106,7 +130,8 @@ func (s *step) env(fr *frame) *asl.Env {
 		retries += n
 	}
 	ctx := &asl.Context{
-		Execution:    asl.ExecutionContext{ID: s.x.ARN, Input: s.input, Name: s.x.Name, RoleArn: s.x.RoleARN, StartTime: s.x.StartDate},
+		Execution: asl.ExecutionContext{ID: s.x.ARN, Input: s.input, Name: s.x.Name, RoleArn: s.x.RoleARN, StartTime: s.x.StartDate,
+			RedriveCount: s.x.RedriveCount, RedriveTime: s.x.RedriveDate},
 		State:        asl.StateContext{Name: c.State, EnteredTime: c.EnteredTime, RetryCount: retries},
 		StateMachine: asl.StateMachineContext{ID: s.x.StateMachineARN, Name: s.x.StateMachine},
 	}
@@ -130,19 +155,31 @@ func earliest(a, b *time.Time) *time.Time {
 	return a
 }
 
+func closing(typ string) bool {
+	switch typ {
+	case EventExecutionSucceeded, EventExecutionFailed, EventExecutionAborted, EventExecutionTimedOut:
+		return true
+	}
+	return false
+}
+
 // run advances a frame as far as it goes without waiting or calling out.
 // It returns when the frame's next work is due; nil when the frame ended
 // or waits for nothing but a callback.
 func (s *step) run(fr *frame) (*time.Time, error) {
+	next, err := s.runFrame(fr)
+	if err == nil && s.limitHit && s.x.Status == StatusRunning {
+		s.finish(StatusFailed, EventExecutionFailed, "", "") // finish fills in the limit's failure
+		return nil, nil
+	}
+	return next, err
+}
+
+func (s *step) runFrame(fr *frame) (*time.Time, error) {
 	c := fr.c
-	for c.Phase != phaseDone && s.x.Status == StatusRunning {
+	for c.Phase != phaseDone && s.x.Status == StatusRunning && !s.limitHit {
 		if len(s.events) >= maxEventsPerStep {
 			return &s.now, nil // commit what we have; carry on in a new step
-		}
-		if s.x.Events >= MaxEvents {
-			s.finish(StatusFailed, EventExecutionFailed, asl.ErrRuntime,
-				fmt.Sprintf("The execution reached the maximum number of history events (%d).", MaxEvents))
-			break
 		}
 		switch c.Phase {
 		case phaseEnter:
@@ -275,6 +312,10 @@ func (s *step) succeed(output string) {
 
 // finish ends the execution with its closing event.
 func (s *step) finish(status, event, errName, cause string) {
+	if s.limitHit {
+		status, event, errName, cause = StatusFailed, EventExecutionFailed, asl.ErrRuntime, historyLimitCause
+		s.limitHit = false // the closing event has room
+	}
 	ev := HistoryEvent{Type: event}
 	switch event {
 	case EventExecutionSucceeded:
@@ -287,12 +328,16 @@ func (s *step) finish(status, event, errName, cause string) {
 		ev.ExecutionTimedOutEventDetails = &ErrorDetails{Error: errName, Cause: cause}
 	}
 	s.emit(nil, ev)
+	s.x.Resume = nil
+	if c := s.x.Cursor; status != StatusSucceeded && c.State != "" {
+		// Remember the state that did not succeed: a redrive runs it again.
+		s.x.Resume = &Resume{Entered: c.Phase != phaseEnter, State: c.State, Input: c.Input, EnteredEventID: c.EnteredEventID, EnteredTime: c.EnteredTime}
+	}
 	s.x.Status, s.x.Error, s.x.Cause, s.x.StopDate = status, errName, cause, s.now
 	s.x.Cursor = Cursor{Phase: phaseDone, Vars: s.x.Cursor.Vars}
 }
 
-func (s *step) exited(fr *frame, output any, assigned map[string]any) string {
-	out := compact(output)
+func (s *step) exited(fr *frame, out string, assigned map[string]any) string {
 	typ, _ := fr.m.StateType(fr.c.State)
 	s.emit(fr, HistoryEvent{Type: string(typ) + "StateExited", StateExitedEventDetails: &StateExitedEventDetails{
 		Name: fr.c.State, Output: out, OutputDetails: &DataDetails{}, AssignedVariables: renderVars(assigned),
@@ -329,15 +374,30 @@ func (s *step) apply(fr *frame, d asl.Decision, err error) error {
 		return fmt.Errorf("sfn engine: execution %s: %w", s.x.ARN, err)
 	}
 	c := fr.c
+	var out string // the output of a state that ends now, compacted once
 	switch d := d.(type) {
 	case *asl.Next:
-		out := s.exited(fr, d.Output, d.Assigned)
+		out = compact(d.Output)
+	case *asl.Catch:
+		out = compact(d.Output)
+	case *asl.Succeed:
+		out = compact(d.Output)
+	}
+	if len(out) > MaxPayload {
+		// A state's output over the limit fails its frame; no Retry or
+		// Catch applies (States.ALL does not match the error).
+		s.failed(fr, dataLimitFailure(c.State))
+		return nil
+	}
+	switch d := d.(type) {
+	case *asl.Next:
+		s.exited(fr, out, d.Assigned)
 		s.enter(fr, d.State, json.RawMessage(out))
 	case *asl.Catch:
-		out := s.exited(fr, d.Output, d.Assigned)
+		s.exited(fr, out, d.Assigned)
 		s.enter(fr, d.Next, json.RawMessage(out))
 	case *asl.Succeed:
-		s.ended(fr, s.exited(fr, d.Output, d.Assigned))
+		s.ended(fr, s.exited(fr, out, d.Assigned))
 	case *asl.Fail:
 		s.failed(fr, asl.Failure{Error: d.Error, Cause: d.Cause})
 	case *asl.Wait:
@@ -456,6 +516,11 @@ func (s *step) taskDone(fr *frame) error {
 	if o.Failure == nil && !t.Deadline.IsZero() && s.now.After(t.Deadline) {
 		// The answer came after TimeoutSeconds: the task timed out.
 		o = &Outcome{Failure: &asl.Failure{Error: asl.ErrTimeout}, TimedOut: true}
+	}
+	if o.Failure == nil && len(o.Result) > MaxPayload {
+		// A result over the limit fails the task (its Retry and Catch
+		// apply only when they name States.DataLimitExceeded).
+		o = &Outcome{Failure: ptr(dataLimitFailure(t.Resource))}
 	}
 	if t.Token != "" {
 		s.tokens = append(s.tokens, tokenWrite{token: t.Token, timedOut: o.TimedOut})
@@ -737,3 +802,5 @@ func SplitResource(resource string) (resourceType, name string) {
 	}
 	return "", resource
 }
+
+func ptr[T any](v T) *T { return &v }

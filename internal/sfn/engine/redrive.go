@@ -1,0 +1,108 @@
+package engine
+
+import (
+	"context"
+	"time"
+
+	"github.com/shoal-dev/shoal/internal/store"
+)
+
+// Redrive limits from the Step Functions developer guide ("Redriving
+// executions") and RedriveExecution's reference.
+const (
+	// RedrivePeriod: an execution can be redriven for 14 days after it
+	// stopped.
+	RedrivePeriod = 14 * 24 * time.Hour
+	// maxOpenTime: no redrive once a year has passed since the start.
+	maxOpenTime = 365 * 24 * time.Hour
+	// redriveTokens and redriveTokenTTL: "the last 10 client tokens ...
+	// valid for up to 15 minutes after they are first used".
+	redriveTokens   = 10
+	redriveTokenTTL = 15 * time.Minute
+)
+
+// RedriveReason says why the execution cannot be redriven at now, in
+// AWS's redriveStatusReason words; "" when it can.
+func (x *Execution) RedriveReason(now time.Time) string {
+	switch {
+	case x.Status == StatusRunning:
+		return "Execution is RUNNING and cannot be redriven"
+	case x.Status == StatusSucceeded:
+		return "Execution is SUCCEEDED and cannot be redriven"
+	case x.Resume == nil:
+		// Only executions that ended before shoal recorded where they
+		// stopped lack it: the closest of AWS's reasons.
+		return "Execution was started before the launch of RedriveExecution"
+	case x.Events >= MaxEvents-1:
+		// The redrive needs room for ExecutionRedriven and one more event.
+		return "Execution history event limit exceeded"
+	case now.Sub(x.StartDate) > maxOpenTime:
+		return "Execution has exceeded the max execution time"
+	case now.Sub(x.StopDate) > RedrivePeriod:
+		return "Execution redrivable period exceeded"
+	}
+	return ""
+}
+
+// RedrivenBy reports whether a redrive with clientToken token already
+// succeeded recently: RedriveExecution is idempotent by it.
+func (x *Execution) RedrivenBy(token string, now time.Time) bool {
+	if token == "" {
+		return false
+	}
+	for _, t := range x.RedriveTokens {
+		if t.Token == token && now.Sub(t.Used) <= redriveTokenTTL {
+			return true
+		}
+	}
+	return false
+}
+
+// Redrive restarts an unsuccessful execution inside the caller's
+// transaction (RedriveExecution): ExecutionRedriven, then the top-level
+// state that did not succeed runs again with its original input, as far
+// as it goes without calling out; the next job does the rest. The caller
+// checked RedriveReason.
+//
+// A Parallel or Map state runs again as a whole: AWS redrives only its
+// failed branches and iterations, but a finished execution keeps only the
+// top-level state it stopped in.
+func (e *Engine) Redrive(ctx context.Context, tx store.Tx, x *Execution, token string, now time.Time) error {
+	m, err := e.machineIn(ctx, tx, x.Definition)
+	if err != nil {
+		return err
+	}
+	r := x.Resume
+	x.Status, x.Error, x.Cause, x.Output, x.StopDate, x.Resume = StatusRunning, "", "", nil, time.Time{}, nil
+	x.RedriveCount++
+	x.RedriveDate = now
+	if token != "" {
+		x.RedriveTokens = append(x.RedriveTokens, RedriveToken{Token: token, Used: now})
+		if n := len(x.RedriveTokens); n > redriveTokens {
+			x.RedriveTokens = x.RedriveTokens[n-redriveTokens:]
+		}
+	}
+	phase := phaseEnter
+	if r.Entered {
+		// Run the state again without a new StateEntered and with fresh
+		// retry counts: AWS "reschedules and then reruns" it.
+		phase = phaseRetry
+	}
+	x.Cursor = Cursor{Phase: phase, State: r.State, Input: r.Input, EnteredEventID: r.EnteredEventID, EnteredTime: r.EnteredTime, Vars: x.Cursor.Vars}
+	s := e.newStep(x, m, now)
+	s.emit(nil, HistoryEvent{Type: EventExecutionRedriven, ExecutionRedrivenEventDetails: &ExecutionRedrivenEventDetails{RedriveCount: x.RedriveCount}})
+	next, err := s.run(s.root)
+	if err != nil {
+		return err
+	}
+	if err := commit(ctx, tx, x, s, next, ""); err != nil {
+		return err
+	}
+	if t := m.TimeoutSeconds(); t > 0 && x.Status == StatusRunning {
+		// "the state machine level timeout ... is reset": it counts from
+		// the redrive.
+		due := now.Add(time.Duration(t) * time.Second)
+		return tx.JobPut(ctx, &store.Job{Queue: Queue, ID: x.ARN + timeoutSuffix, Due: due})
+	}
+	return nil
+}

@@ -1,0 +1,234 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shoal-dev/shoal/internal/store"
+)
+
+// Telemetry: an execution's CloudWatch Logs records (its machine's
+// loggingConfiguration) and its AWS/States metrics are appended to store
+// logs — an outbox — in the same transaction as the history events they
+// describe, and a job of TelemetryQueue per outbox log tells the service
+// to deliver them. Nothing is lost when no CloudWatch service is
+// registered: the records stay in the store.
+const (
+	// TelemetryQueue holds one job per outbox log with undelivered entries.
+	TelemetryQueue = "sfn.telemetry"
+	// LogsPrefix + a log group ARN is the outbox of that log group.
+	LogsPrefix = "sfn.logs/"
+	// MetricsPrefix + "<account>/<region>" is the outbox of AWS/States
+	// metrics.
+	MetricsPrefix = "sfn.metrics/"
+	// maxLogData: CloudWatch Logs truncates input or output over 248 KB
+	// (the developer guide's "CloudWatch Logs payloads").
+	maxLogData = 248 * 1024
+)
+
+// Logging is the loggingConfiguration an execution logs with, copied
+// from its machine when it starts.
+type Logging struct {
+	Level                string `json:"level"`
+	IncludeExecutionData bool   `json:"includeExecutionData,omitempty"`
+	LogGroupARN          string `json:"logGroupArn"`
+}
+
+// LogEntry is an outbox entry of a log group: one log event.
+type LogEntry struct {
+	Stream    string `json:"stream"`
+	Timestamp int64  `json:"timestamp"` // Unix milliseconds
+	Message   string `json:"message"`
+}
+
+// LogRecord is the record Step Functions writes to CloudWatch Logs for a
+// history event (the developer guide's "Logging using CloudWatch Logs"):
+// numbers are strings, the timestamp Unix milliseconds.
+type LogRecord struct {
+	ID              string          `json:"id"`
+	Type            string          `json:"type"`
+	Details         json.RawMessage `json:"details"`
+	PreviousEventID string          `json:"previous_event_id"`
+	EventTimestamp  string          `json:"event_timestamp"`
+	ExecutionARN    string          `json:"execution_arn"`
+	RedriveCount    string          `json:"redrive_count"`
+}
+
+// Metric is an outbox entry of AWS/States metrics.
+type Metric struct {
+	Name            string    `json:"name"`
+	StateMachineARN string    `json:"stateMachineArn"`
+	Value           float64   `json:"value"`
+	Unit            string    `json:"unit"`
+	Timestamp       time.Time `json:"timestamp"`
+}
+
+// errorLevel reports the ERROR level's event types (the guide's "Log
+// levels").
+func errorLevel(typ string) bool {
+	switch typ {
+	case EventExecutionAborted, EventExecutionFailed, EventExecutionTimedOut, EventFailStateEntered,
+		"LambdaFunctionFailed", "LambdaFunctionScheduleFailed", "LambdaFunctionStartFailed", "LambdaFunctionTimedOut",
+		EventMapIterationAborted, EventMapIterationFailed, EventMapStateAborted, EventMapStateFailed,
+		EventParallelStateAborted, EventParallelStateFailed, EventTaskFailed, "TaskStartFailed",
+		EventTaskStateAborted, "TaskSubmitFailed", EventTaskTimedOut, EventWaitStateAborted:
+		return true
+	}
+	return false
+}
+
+func (l *Logging) selects(typ string) bool {
+	switch l.Level {
+	case "ALL":
+		return true
+	case "ERROR":
+		return errorLevel(typ)
+	case "FATAL":
+		return typ == EventExecutionAborted || typ == EventExecutionFailed || typ == EventExecutionTimedOut
+	}
+	return false
+}
+
+// logStream is the stream an execution's records go to:
+// states/<machine>/<start, to the minute>/<execution name>.
+func (x *Execution) logStream() string {
+	return "states/" + x.StateMachine + "/" + x.StartDate.UTC().Format("2006-01-02-15-04") + "/" + x.Name
+}
+
+// telemetry is what a step adds to the outboxes.
+type telemetry struct {
+	logGroup string
+	logs     [][]byte
+	metrics  [][]byte
+}
+
+// telemetryOf encodes the log records and metrics of a step's events,
+// outside the transaction (the store has one writer).
+func telemetryOf(x *Execution, events []HistoryEvent) (*telemetry, error) {
+	t := &telemetry{}
+	if l := x.Logging; l != nil && l.LogGroupARN != "" {
+		t.logGroup = l.LogGroupARN
+		for _, ev := range events {
+			if !l.selects(ev.Type) {
+				continue
+			}
+			b, err := logEntry(x, l, ev)
+			if err != nil {
+				return nil, err
+			}
+			t.logs = append(t.logs, b)
+		}
+	}
+	for _, ev := range events {
+		var names []string
+		switch ev.Type {
+		case EventExecutionStarted:
+			names = []string{"ExecutionsStarted"}
+		case EventExecutionSucceeded:
+			names = []string{"ExecutionsSucceeded"}
+		case EventExecutionFailed:
+			names = []string{"ExecutionsFailed"}
+		case EventExecutionAborted:
+			names = []string{"ExecutionsAborted"}
+		case EventExecutionTimedOut:
+			names = []string{"ExecutionsTimedOut"}
+		}
+		for _, n := range names {
+			b, err := json.Marshal(Metric{Name: n, StateMachineARN: x.StateMachineARN, Value: 1, Unit: "Count", Timestamp: ev.Timestamp})
+			if err != nil {
+				return nil, fmt.Errorf("sfn engine: encode metric: %w", err)
+			}
+			t.metrics = append(t.metrics, b)
+		}
+		if closing(ev.Type) {
+			ms := float64(ev.Timestamp.Sub(x.StartDate).Milliseconds())
+			b, err := json.Marshal(Metric{Name: "ExecutionTime", StateMachineARN: x.StateMachineARN, Value: ms, Unit: "Milliseconds", Timestamp: ev.Timestamp})
+			if err != nil {
+				return nil, fmt.Errorf("sfn engine: encode metric: %w", err)
+			}
+			t.metrics = append(t.metrics, b)
+		}
+	}
+	return t, nil
+}
+
+func logEntry(x *Execution, l *Logging, ev HistoryEvent) ([]byte, error) {
+	if !l.IncludeExecutionData {
+		ev = ev.WithoutData()
+	}
+	// The details are the event's one *EventDetails member.
+	var all map[string]json.RawMessage
+	b, err := json.Marshal(&ev)
+	if err != nil {
+		return nil, fmt.Errorf("sfn engine: encode log record: %w", err)
+	}
+	if err := json.Unmarshal(b, &all); err != nil {
+		return nil, fmt.Errorf("sfn engine: encode log record: %w", err)
+	}
+	details := json.RawMessage(`{}`)
+	for k, v := range all {
+		if strings.HasSuffix(k, "EventDetails") {
+			details = truncateData(v)
+		}
+	}
+	rec := LogRecord{
+		ID: strconv.FormatInt(ev.ID, 10), Type: ev.Type, Details: details,
+		PreviousEventID: strconv.FormatInt(ev.PreviousEventID, 10),
+		EventTimestamp:  strconv.FormatInt(ev.Timestamp.UnixMilli(), 10),
+		ExecutionARN:    x.ARN, RedriveCount: strconv.Itoa(x.RedriveCount),
+	}
+	msg, err := json.Marshal(rec)
+	if err != nil {
+		return nil, fmt.Errorf("sfn engine: encode log record: %w", err)
+	}
+	return json.Marshal(LogEntry{Stream: x.logStream(), Timestamp: ev.Timestamp.UnixMilli(), Message: string(msg)})
+}
+
+// truncateData cuts input and output over maxLogData and marks their
+// inputDetails/outputDetails truncated, as CloudWatch Logs records show.
+func truncateData(details json.RawMessage) json.RawMessage {
+	if len(details) <= maxLogData {
+		return details
+	}
+	var m map[string]any
+	if err := json.Unmarshal(details, &m); err != nil {
+		return details
+	}
+	for _, k := range []string{"input", "output"} {
+		if s, ok := m[k].(string); ok && len(s) > maxLogData {
+			m[k] = s[:maxLogData]
+			m[k+"Details"] = map[string]bool{"truncated": true}
+		}
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return details
+	}
+	return b
+}
+
+// write appends the step's telemetry to the outboxes and wakes delivery.
+func (t *telemetry) write(ctx context.Context, tx store.Tx, x *Execution, now time.Time) error {
+	if t == nil {
+		return nil
+	}
+	for _, o := range []struct {
+		log     string
+		entries [][]byte
+	}{{LogsPrefix + t.logGroup, t.logs}, {MetricsPrefix + x.Account() + "/" + x.Region(), t.metrics}} {
+		if len(o.entries) == 0 {
+			continue
+		}
+		if _, err := tx.LogAppend(ctx, o.log, o.entries...); err != nil {
+			return fmt.Errorf("sfn engine: append telemetry: %w", err)
+		}
+		if err := tx.JobPut(ctx, &store.Job{Queue: TelemetryQueue, ID: o.log, Due: now}); err != nil {
+			return fmt.Errorf("sfn engine: enqueue telemetry: %w", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,176 @@
+package sfn
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/shoal-dev/shoal/internal/dispatch"
+	"github.com/shoal-dev/shoal/internal/sfn/engine"
+	"github.com/shoal-dev/shoal/internal/store"
+)
+
+// Delivery of the engine's telemetry outboxes (engine/telemetry.go): log
+// records go to CloudWatch Logs ("logs" PutLogEvents) and AWS/States
+// metrics to CloudWatch ("monitoring" PutMetricData) through the
+// registry, when those services are registered. Until then the entries
+// stay in their store logs ("sfn.logs/<log group ARN>",
+// "sfn.metrics/<account>/<region>"), and a CloudWatch service added later
+// can read them from there. Delivery is at least once: a cursor record per
+// outbox advances after each accepted call.
+const tableTelemetryCursor = "sfn.telemetry.cursor"
+
+// telemetryBatch bounds one call: PutLogEvents takes at most 10,000 events
+// and PutMetricData 1,000 data.
+const telemetryBatch = 500
+
+// executionLogging is the logging an execution of a machine with
+// configuration l does; nil for none.
+func executionLogging(l *LoggingConfiguration) *engine.Logging {
+	if l == nil || l.Level == "" || l.Level == "OFF" || len(l.Destinations) == 0 || l.Destinations[0].CloudWatchLogsLogGroup == nil {
+		return nil
+	}
+	return &engine.Logging{Level: l.Level, IncludeExecutionData: l.IncludeExecutionData, LogGroupARN: l.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn}
+}
+
+// deliverTelemetry is the handler of engine.TelemetryQueue: the job's id
+// is an outbox log.
+func (s *Service) deliverTelemetry(ctx context.Context, j store.Job) error {
+	service, op := "logs", "PutLogEvents"
+	if strings.HasPrefix(j.ID, engine.MetricsPrefix) {
+		service, op = "monitoring", "PutMetricData"
+	}
+	var after int64
+	var entries []store.LogEntry
+	err := s.st.View(ctx, func(tx store.Tx) error {
+		r, err := tx.RecordGet(ctx, tableTelemetryCursor, j.ID)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+		case err != nil:
+			return err
+		default:
+			if after, err = strconv.ParseInt(string(r.Value), 10, 64); err != nil {
+				return fmt.Errorf("sfn: telemetry cursor %s: %w", j.ID, err)
+			}
+		}
+		entries, err = tx.LogRead(ctx, &store.LogReadParams{Log: j.ID, After: after, Limit: telemetryBatch})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	_, registered := s.registry.Service(service)
+	if len(entries) == 0 || !registered {
+		// Nothing to send, or nowhere to send it: the entries stay in the
+		// store; the next commit to the outbox (or a restart) asks again.
+		return s.st.Update(ctx, func(tx store.Tx) error { return dropLeased(ctx, tx, j) })
+	}
+	if err := s.sendTelemetry(ctx, j.ID, service, op, entries); err != nil {
+		return err // the job is claimed again after its lease
+	}
+	last := entries[len(entries)-1].Seq
+	return s.st.Update(ctx, func(tx store.Tx) error {
+		if err := tx.RecordPut(ctx, &store.Record{Table: tableTelemetryCursor, Key: j.ID, Value: []byte(strconv.FormatInt(last, 10))}); err != nil {
+			return fmt.Errorf("sfn: telemetry cursor: %w", err)
+		}
+		if len(entries) == telemetryBatch {
+			// More may wait: run again (JobPut clears the lease).
+			return tx.JobPut(ctx, &store.Job{Queue: engine.TelemetryQueue, ID: j.ID, Due: s.clock.Now()})
+		}
+		return dropLeased(ctx, tx, j)
+	})
+}
+
+func dropLeased(ctx context.Context, tx store.Tx, j store.Job) error {
+	err := tx.JobDelete(ctx, engine.TelemetryQueue, j.ID, j.Lease)
+	if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
+		return nil // a new commit re-queued it: it runs again
+	}
+	return err
+}
+
+func (s *Service) sendTelemetry(ctx context.Context, log, service, op string, entries []store.LogEntry) error {
+	if service == "logs" {
+		arn := strings.TrimPrefix(log, engine.LogsPrefix)
+		p, ok := parseLogGroupARN(arn)
+		if !ok {
+			return fmt.Errorf("sfn: log group ARN %q", arn)
+		}
+		// One call per stream, in order.
+		type logEvent struct {
+			Timestamp int64  `json:"timestamp"`
+			Message   string `json:"message"`
+		}
+		var streams []string
+		byStream := map[string][]logEvent{}
+		for _, e := range entries {
+			var le engine.LogEntry
+			if err := json.Unmarshal(e.Data, &le); err != nil {
+				return fmt.Errorf("sfn: decode log entry: %w", err)
+			}
+			if _, ok := byStream[le.Stream]; !ok {
+				streams = append(streams, le.Stream)
+			}
+			byStream[le.Stream] = append(byStream[le.Stream], logEvent{Timestamp: le.Timestamp, Message: le.Message})
+		}
+		caller := dispatch.Caller{AccountID: p.account, Region: p.region, InvokedBy: "states.amazonaws.com"}
+		for _, st := range streams {
+			in, err := json.Marshal(map[string]any{"logGroupName": p.name, "logStreamName": st, "logEvents": byStream[st]})
+			if err != nil {
+				return err
+			}
+			if _, err := s.registry.CallJSON(ctx, caller, service, op, in); err != nil {
+				return fmt.Errorf("sfn: deliver logs: %w", err)
+			}
+		}
+		return nil
+	}
+	account, region, _ := strings.Cut(strings.TrimPrefix(log, engine.MetricsPrefix), "/")
+	type dimension struct {
+		Name  string `json:"Name"`
+		Value string `json:"Value"`
+	}
+	type datum struct {
+		MetricName string      `json:"MetricName"`
+		Dimensions []dimension `json:"Dimensions"`
+		Timestamp  string      `json:"Timestamp"`
+		Value      float64     `json:"Value"`
+		Unit       string      `json:"Unit"`
+	}
+	data := make([]datum, 0, len(entries))
+	for _, e := range entries {
+		var m engine.Metric
+		if err := json.Unmarshal(e.Data, &m); err != nil {
+			return fmt.Errorf("sfn: decode metric: %w", err)
+		}
+		data = append(data, datum{MetricName: m.Name, Dimensions: []dimension{{Name: "StateMachineArn", Value: m.StateMachineARN}},
+			Timestamp: m.Timestamp.UTC().Format("2006-01-02T15:04:05.000Z"), Value: m.Value, Unit: m.Unit})
+	}
+	in, err := json.Marshal(map[string]any{"Namespace": "AWS/States", "MetricData": data})
+	if err != nil {
+		return err
+	}
+	caller := dispatch.Caller{AccountID: account, Region: region, InvokedBy: "states.amazonaws.com"}
+	if _, err := s.registry.CallJSON(ctx, caller, service, op, in); err != nil {
+		return fmt.Errorf("sfn: deliver metrics: %w", err)
+	}
+	return nil
+}
+
+type logGroupARN struct{ account, region, name string }
+
+// parseLogGroupARN reads arn:<partition>:logs:<region>:<account>:log-group:<name>[:*].
+func parseLogGroupARN(arn string) (logGroupARN, bool) {
+	p := strings.SplitN(arn, ":", 7)
+	if len(p) != 7 || p[2] != "logs" || !strings.HasPrefix(p[5], "log-group") {
+		return logGroupARN{}, false
+	}
+	name := strings.TrimSuffix(p[6], ":*")
+	if p[5] != "log-group" { // "log-group:name" split at the sixth colon
+		return logGroupARN{}, false
+	}
+	return logGroupARN{account: p[4], region: p[3], name: name}, true
+}
