@@ -11,22 +11,15 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
-	"os/exec"
-	"regexp"
-	"slices"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/shoal-dev/shoal/bench/internal/loadgen"
 )
 
 func main() {
@@ -49,28 +42,26 @@ func run() error {
 		return errors.New("give -bin or -endpoint")
 	}
 
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conc * 2, MaxConnsPerHost: *conc * 2}}
+	c := loadgen.NewClient(*endpoint, *conc)
+	call := func(op, body string, out any) error { return c.Call(loadgen.EventBridge, op, body, out) }
 	if *endpoint == "" {
-		dir, err := os.MkdirTemp("", "eventsload-")
+		p, err := loadgen.Start(*bin, *storeURL, func(ep string) error {
+			c.Endpoint = ep
+			return call("ListEventBuses", `{}`, nil)
+		})
 		if err != nil {
 			return err
 		}
-		defer os.RemoveAll(dir)
-		p, err := startShoal(client, *bin, dir, *storeURL)
-		if err != nil {
-			return err
-		}
-		defer p.cmd.Process.Kill()
-		*endpoint = p.endpoint
-		defer func() { fmt.Printf("RSS after load: %.1f MiB\n", rssMiB(p.cmd.Process.Pid)) }()
+		defer p.Stop()
+		defer func() { fmt.Printf("RSS after load: %.1f MiB\n", p.RSSMiB()) }()
 	}
 	if *match {
-		for _, c := range [][2]string{
+		for _, step := range [][2]string{
 			{"CreateEventBus", `{"Name":"sink"}`},
 			{"PutRule", `{"Name":"all-orders","EventPattern":"{\"source\":[\"my.shop\"],\"detail\":{\"total\":[{\"numeric\":[\">\",0]}]}}"}`},
 			{"PutTargets", `{"Rule":"all-orders","Targets":[{"Id":"sink","Arn":"arn:aws:events:eu-west-1:123456789012:event-bus/sink"}]}`},
 		} {
-			if _, err := call(client, *endpoint, c[0], c[1]); err != nil {
+			if err := call(step[0], step[1], nil); err != nil {
 				return err
 			}
 		}
@@ -83,125 +74,22 @@ func run() error {
 	b, _ := json.Marshal(map[string]any{"Entries": entries})
 	body := string(b)
 
-	ctx, cancel := context.WithTimeout(context.Background(), *dur)
-	defer cancel()
 	var mu sync.Mutex
-	var all []time.Duration
-	var failures, failedEntries int
-	var wg sync.WaitGroup
-	start := time.Now()
-	for range *conc {
-		wg.Go(func() {
-			lat := make([]time.Duration, 0, 1<<16)
-			fails, failedE := 0, 0
-			for ctx.Err() == nil {
-				t0 := time.Now()
-				out, err := call(client, *endpoint, "PutEvents", body)
-				if err != nil {
-					fails++
-					continue
-				}
-				var res struct{ FailedEntryCount int }
-				if json.Unmarshal(out, &res) != nil || res.FailedEntryCount != 0 {
-					failedE++
-				}
-				lat = append(lat, time.Since(t0))
-			}
+	failedEntries := 0
+	res := loadgen.Run(*conc, *dur, func(int64) error {
+		var out struct{ FailedEntryCount int }
+		if err := call("PutEvents", body, &out); err != nil {
+			return err
+		}
+		if out.FailedEntryCount != 0 {
 			mu.Lock()
-			all = append(all, lat...)
-			failures += fails
-			failedEntries += failedE
+			failedEntries++
 			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	slices.Sort(all)
-	pct := func(p float64) time.Duration {
-		if len(all) == 0 {
-			return 0
 		}
-		return all[int(float64(len(all)-1)*p)]
-	}
+		return nil
+	})
 	fmt.Printf("PutEvents c=%d n=%d match=%v for %v: %d requests ok, %d failed, %d with failed entries; %.0f entries/s, %.0f req/s, p50 %v, p99 %v\n",
-		*conc, *n, *match, elapsed.Round(time.Millisecond), len(all), failures, failedEntries,
-		float64(len(all)**n)/elapsed.Seconds(), float64(len(all))/elapsed.Seconds(),
-		pct(0.50).Round(time.Microsecond), pct(0.99).Round(time.Microsecond))
-	return nil
-}
-
-// call sends one awsJson1_1 EventBridge request with a SigV4-shaped header
-// (the default --auth none parses the scope but does not check the
-// signature).
-func call(client *http.Client, endpoint, op, body string) ([]byte, error) {
-	req, err := http.NewRequest("POST", endpoint+"/", strings.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	req.Header.Set("X-Amz-Target", "AWSEvents."+op)
-	req.Header.Set("X-Amz-Date", "20240611T122304Z")
-	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=123456789012/20240611/eu-west-1/events/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0000000000000000000000000000000000000000000000000000000000000000")
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 {
-		return nil, fmt.Errorf("%s: %d %s", op, resp.StatusCode, b)
-	}
-	return b, nil
-}
-
-type process struct {
-	cmd      *exec.Cmd
-	endpoint string
-	ready    time.Duration
-}
-
-var readyLine = regexp.MustCompile(`msg="shoal ready" addr=(\S+)`)
-
-// startShoal starts shoal and times it from exec to the first successful
-// API call.
-func startShoal(client *http.Client, bin, dir, storeURL string) (*process, error) {
-	t0 := time.Now()
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data-dir", dir, "--store", storeURL)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	sc := bufio.NewScanner(stderr)
-	var log bytes.Buffer
-	for sc.Scan() {
-		log.WriteString(sc.Text() + "\n")
-		if m := readyLine.FindStringSubmatch(sc.Text()); m != nil {
-			endpoint := "http://" + m[1]
-			if _, err := call(client, endpoint, "ListEventBuses", `{}`); err != nil {
-				return nil, err
-			}
-			ready := time.Since(t0)
-			go io.Copy(io.Discard, stderr)
-			return &process{cmd: cmd, endpoint: endpoint, ready: ready}, nil
-		}
-	}
-	return nil, fmt.Errorf("shoal exited before it was ready:\n%s", log.String())
-}
-
-func rssMiB(pid int) float64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return -1
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			var kb float64
-			fmt.Sscanf(strings.TrimSpace(rest), "%f", &kb)
-			return kb / 1024
-		}
-	}
-	return -1
+		*conc, *n, *match, res.Elapsed.Round(time.Millisecond), len(res.Latencies), res.Failures, failedEntries,
+		res.Rate()*float64(*n), res.Rate(), res.Percentile(0.50), res.Percentile(0.99))
+	return res.FirstErr
 }

@@ -10,23 +10,14 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
-	"os/exec"
-	"regexp"
-	"slices"
-	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
+
+	"github.com/shoal-dev/shoal/bench/internal/loadgen"
 )
 
 func main() {
@@ -53,20 +44,18 @@ func run() error {
 	if *endpoint == "" && *bin == "" {
 		return errors.New("give -bin or -endpoint")
 	}
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conc * 2, MaxConnsPerHost: *conc * 2}}
+	c := loadgen.NewClient(*endpoint, *conc)
+	call := func(op, body string, out any) error { return c.Call(loadgen.StepFunctions, op, body, out) }
 	if *endpoint == "" {
-		dir, err := os.MkdirTemp("", "sfnload-")
+		p, err := loadgen.Start(*bin, *storeURL, func(ep string) error {
+			c.Endpoint = ep
+			return call("ListStateMachines", `{}`, nil)
+		})
 		if err != nil {
 			return err
 		}
-		defer os.RemoveAll(dir)
-		p, err := startShoal(client, *bin, dir, *storeURL)
-		if err != nil {
-			return err
-		}
-		defer p.cmd.Process.Kill()
-		*endpoint = p.endpoint
-		defer func() { fmt.Printf("RSS after load: %.1f MiB\n", rssMiB(p.cmd.Process.Pid)) }()
+		defer p.Stop()
+		defer func() { fmt.Printf("RSS after load: %.1f MiB\n", p.RSSMiB()) }()
 	}
 
 	name := fmt.Sprintf("pass5-%d", time.Now().UnixNano())
@@ -74,45 +63,24 @@ func run() error {
 		StateMachineArn string `json:"stateMachineArn"`
 	}
 	body, _ := json.Marshal(map[string]string{"name": name, "definition": definition, "roleArn": "arn:aws:iam::123456789012:role/bench"})
-	if err := call(client, *endpoint, "CreateStateMachine", string(body), &created); err != nil {
+	if err := call("CreateStateMachine", string(body), &created); err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), *dur)
-	defer cancel()
-	var mu sync.Mutex
-	var all []time.Duration
-	var failures atomic.Int64
-	var seq atomic.Int64
-	var wg sync.WaitGroup
 	start := time.Now()
-	for range *conc {
-		wg.Go(func() {
-			lat := make([]time.Duration, 0, 1<<15)
-			for ctx.Err() == nil {
-				i := seq.Add(1)
-				req := fmt.Sprintf(`{"stateMachineArn":%q,"name":"x%d","input":"{\"i\":%d}"}`, created.StateMachineArn, i, i)
-				t0 := time.Now()
-				if err := call(client, *endpoint, "StartExecution", req, nil); err != nil {
-					if failures.Add(1) == 1 {
-						fmt.Fprintln(os.Stderr, "first failure:", err)
-					}
-					continue
-				}
-				lat = append(lat, time.Since(t0))
-			}
-			mu.Lock()
-			all = append(all, lat...)
-			mu.Unlock()
-		})
+	res := loadgen.Run(*conc, *dur, func(i int64) error {
+		req := fmt.Sprintf(`{"stateMachineArn":%q,"name":"x%d","input":"{\"i\":%d}"}`, created.StateMachineArn, i, i)
+		return call("StartExecution", req, nil)
+	})
+	if res.FirstErr != nil {
+		fmt.Fprintln(os.Stderr, "first failure:", res.FirstErr)
 	}
-	wg.Wait()
-	startPhase := time.Since(start)
+	startPhase := res.Elapsed
 	// Wait until nothing runs any more.
 	for {
 		var page struct {
 			Executions []any `json:"executions"`
 		}
-		if err := call(client, *endpoint, "ListExecutions", fmt.Sprintf(`{"stateMachineArn":%q,"statusFilter":"RUNNING","maxResults":1}`, created.StateMachineArn), &page); err != nil {
+		if err := call("ListExecutions", fmt.Sprintf(`{"stateMachineArn":%q,"statusFilter":"RUNNING","maxResults":1}`, created.StateMachineArn), &page); err != nil {
 			return err
 		}
 		if len(page.Executions) == 0 {
@@ -132,7 +100,7 @@ func run() error {
 			Executions []any  `json:"executions"`
 			NextToken  string `json:"nextToken"`
 		}
-		if err := call(client, *endpoint, "ListExecutions", req, &page); err != nil {
+		if err := call("ListExecutions", req, &page); err != nil {
 			return err
 		}
 		succeeded += len(page.Executions)
@@ -140,96 +108,11 @@ func run() error {
 			break
 		}
 	}
-	slices.Sort(all)
-	pct := func(p float64) time.Duration {
-		if len(all) == 0 {
-			return 0
-		}
-		return all[int(float64(len(all)-1)*p)]
-	}
 	fmt.Printf("StartExecution c=%d for %v: %d ok, %d failed, %.0f starts/s, p50 %v, p99 %v\n",
-		*conc, startPhase.Round(time.Millisecond), len(all), failures.Load(), float64(len(all))/startPhase.Seconds(),
-		pct(0.50).Round(time.Microsecond), pct(0.99).Round(time.Microsecond))
+		*conc, startPhase.Round(time.Millisecond), len(res.Latencies), res.Failures, res.Rate(),
+		res.Percentile(0.50), res.Percentile(0.99))
 	fmt.Printf("completed: %d SUCCEEDED of %d in %v (drain after the last start: %v): %.0f executions/s, %.0f state transitions/s (5 per execution)\n",
-		succeeded, len(all), total.Round(time.Millisecond), (total - startPhase).Round(time.Millisecond),
+		succeeded, len(res.Latencies), total.Round(time.Millisecond), (total - startPhase).Round(time.Millisecond),
 		float64(succeeded)/total.Seconds(), 5*float64(succeeded)/total.Seconds())
 	return nil
-}
-
-// call sends one awsJson1_0 Step Functions request, signed the way the CLI
-// signs (the default --auth none parses the scope, not the signature).
-func call(client *http.Client, endpoint, op, body string, out any) error {
-	req, err := http.NewRequest("POST", endpoint+"/", strings.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/x-amz-json-1.0")
-	req.Header.Set("X-Amz-Target", "AWSStepFunctions."+op)
-	req.Header.Set("X-Amz-Date", "20240611T122304Z")
-	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=123456789012/20240611/eu-west-1/states/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0000000000000000000000000000000000000000000000000000000000000000")
-	resp, err := client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 {
-		return fmt.Errorf("%s: %d %s", op, resp.StatusCode, b)
-	}
-	if out != nil {
-		return json.Unmarshal(b, out)
-	}
-	return nil
-}
-
-type process struct {
-	cmd      *exec.Cmd
-	endpoint string
-	ready    time.Duration
-}
-
-var readyLine = regexp.MustCompile(`msg="shoal ready" addr=(\S+)`)
-
-// startShoal starts shoal and times it from exec to the first successful
-// API call.
-func startShoal(client *http.Client, bin, dir, storeURL string) (*process, error) {
-	t0 := time.Now()
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data-dir", dir, "--store", storeURL)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	sc := bufio.NewScanner(stderr)
-	var log bytes.Buffer
-	for sc.Scan() {
-		log.WriteString(sc.Text() + "\n")
-		if m := readyLine.FindStringSubmatch(sc.Text()); m != nil {
-			endpoint := "http://" + m[1]
-			if err := call(client, endpoint, "ListStateMachines", `{}`, nil); err != nil {
-				return nil, err
-			}
-			ready := time.Since(t0)
-			go io.Copy(io.Discard, stderr)
-			return &process{cmd: cmd, endpoint: endpoint, ready: ready}, nil
-		}
-	}
-	return nil, fmt.Errorf("shoal exited before it was ready:\n%s", log.String())
-}
-
-func rssMiB(pid int) float64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return -1
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			var kb float64
-			fmt.Sscanf(strings.TrimSpace(rest), "%f", &kb)
-			return kb / 1024
-		}
-	}
-	return -1
 }
