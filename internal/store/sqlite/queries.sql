@@ -31,8 +31,11 @@ DELETE FROM records WHERE tbl = ?1 AND key = ?2;
 -- name: RecordIndexesDelete
 DELETE FROM record_indexes WHERE tbl = ?1 AND key = ?2;
 
--- name: RecordIndexInsert
-INSERT INTO record_indexes (tbl, idx, value, key) VALUES (?1, ?2, ?3, ?4);
+-- RecordIndexesInsert writes a record's index entries in one statement:
+-- the driver appends one VALUES row per entry (see indexRow), with the
+-- table in ?1, the key in ?2 and each entry's index name and value after.
+-- name: RecordIndexesInsert
+INSERT INTO record_indexes (tbl, idx, value, key) VALUES
 
 -- RecordScan walks keys in [?2, ?3), skipping the key ?4 (the exclusive
 -- After). ?3 is a BLOB when there is no upper bound: SQLite orders every
@@ -66,8 +69,11 @@ INSERT INTO logs (log, len) VALUES (?1, ?2)
 ON CONFLICT (log) DO UPDATE SET len = logs.len + excluded.len
 RETURNING len;
 
--- name: LogEntryInsert
-INSERT INTO log_entries (log, seq, data) VALUES (?1, ?2, ?3);
+-- LogEntriesInsert writes a run of entries in one statement: the driver
+-- appends one VALUES row per entry (see logRow), with the log in ?1, the
+-- first entry's sequence number in ?2 and each entry's data after.
+-- name: LogEntriesInsert
+INSERT INTO log_entries (log, seq, data) VALUES
 
 -- name: LogRead
 SELECT seq, data FROM log_entries

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"time"
 
 	"github.com/shoal-dev/shoal/internal/store"
@@ -138,10 +139,29 @@ func (t *tx) putIndexes(ctx context.Context, r *store.Record, existed bool) erro
 			return fmt.Errorf("drop index entries: %w", err)
 		}
 	}
-	for idx, value := range r.Indexes {
-		if _, err := t.db.ExecContext(ctx, t.s.q.RecordIndexInsert, r.Table, idx, value, r.Key); err != nil {
-			return fmt.Errorf("index %s: %w", idx, err)
+	if len(r.Indexes) == 0 {
+		return nil
+	}
+	args := make([]any, 2, 2+2*min(len(r.Indexes), maxIndexRows))
+	args[0], args[1] = r.Table, r.Key
+	flush := func() error {
+		n := (len(args) - 2) / 2
+		if _, err := t.db.ExecContext(ctx, t.s.ins.index[n], args...); err != nil {
+			return fmt.Errorf("write index entries: %w", err)
 		}
+		args = args[:2]
+		return nil
+	}
+	for idx, value := range r.Indexes {
+		args = append(args, idx, value)
+		if len(args) == 2+2*maxIndexRows {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if len(args) > 2 {
+		return flush()
 	}
 	return nil
 }
@@ -233,10 +253,19 @@ func (t *tx) LogAppend(ctx context.Context, log string, entries ...[]byte) (int6
 		return 0, fmt.Errorf("append to log %s: %w", log, err)
 	}
 	first := last - int64(len(entries)) + 1
-	for i, data := range entries {
-		if _, err := t.db.ExecContext(ctx, t.s.q.LogEntryInsert, log, first+int64(i), sqlkit.Blob(data)); err != nil {
+	args := make([]any, 0, 2+min(len(entries), maxLogRows))
+	for done := 0; done < len(entries); {
+		// The largest power of two that fits: 12 entries are 8 + 4.
+		k := bits.Len(uint(min(len(entries)-done, maxLogRows))) - 1
+		n := 1 << k
+		args = append(args[:0], log, first+int64(done))
+		for _, data := range entries[done : done+n] {
+			args = append(args, sqlkit.Blob(data))
+		}
+		if _, err := t.db.ExecContext(ctx, t.s.ins.log[k], args...); err != nil {
 			return 0, fmt.Errorf("append to log %s: %w", log, err)
 		}
+		done += n
 	}
 	return first, nil
 }

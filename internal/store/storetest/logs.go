@@ -13,6 +13,7 @@ var logTests = []test{
 	{"AppendRead", testLogAppendRead},
 	{"DeleteAndIndependence", testLogDelete},
 	{"ConcurrentAppendsAreGapless", testLogConcurrentAppends},
+	{"LongAppend", testLogLongAppend},
 }
 
 func (e *env) appendLog(t *testing.T, log string, entries ...string) int64 {
@@ -166,4 +167,40 @@ func testLogConcurrentAppends(t *testing.T, e *env) {
 	if len(entries) != writers*each {
 		t.Fatalf("read %d entries, want %d", len(entries), writers*each)
 	}
+}
+
+// testLogLongAppend appends runs long enough that a driver writing many
+// rows per statement has to cut them up, empty entries included.
+func testLogLongAppend(t *testing.T, e *env) {
+	const log = "history/long"
+	var want []string
+	seq := int64(0)
+	for _, n := range []int{1, 12, 63, 64, 65, 200, 1000} {
+		entries := make([]string, n)
+		for i := range entries {
+			if i%7 != 3 { // every seventh entry is empty
+				entries[i] = fmt.Sprintf("e%d.%d", n, i)
+			}
+			want = append(want, fmt.Sprintf("%d:%s", seq+int64(i)+1, entries[i]))
+		}
+		if first := e.appendLog(t, log, entries...); first != seq+1 {
+			t.Fatalf("append of %d at %d, want %d", n, first, seq+1)
+		}
+		seq += int64(n)
+	}
+	if n := e.logLen(t, log); n != seq {
+		t.Fatalf("len = %d, want %d", n, seq)
+	}
+	if got := e.readLog(t, store.LogReadParams{Log: log}); !slices.Equal(got, want) {
+		t.Fatalf("read %d entries, want %d; first difference at %d", len(got), len(want), firstDiff(got, want))
+	}
+}
+
+func firstDiff(a, b []string) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
 }

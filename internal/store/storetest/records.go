@@ -14,6 +14,7 @@ var recordTests = []test{
 	{"InsertGetPutDelete", testRecordCRUD},
 	{"PutVersions", testRecordPutVersions},
 	{"IndexMaintenance", testRecordIndexMaintenance},
+	{"ManyIndexes", testRecordManyIndexes},
 }
 
 func testRecordCRUD(t *testing.T, e *env) {
@@ -196,4 +197,47 @@ func testRecordIndexMaintenance(t *testing.T, e *env) {
 		return tx.RecordInsert(e.ctx, &store.Record{Table: table, Key: "e3", Value: []byte("new")})
 	})
 	check("re-insert", "status", "RUNNING")
+}
+
+// testRecordManyIndexes gives records more index entries than a driver may
+// write in one statement.
+func testRecordManyIndexes(t *testing.T, e *env) {
+	const table = "t"
+	for _, n := range []int{15, 16, 17, 40} {
+		indexes := map[string]string{}
+		for i := range n {
+			indexes[fmt.Sprintf("i%02d", i)] = fmt.Sprintf("v%d", i)
+		}
+		key := fmt.Sprintf("k%d", n)
+		e.update(t, func(tx store.Tx) error {
+			if err := tx.RecordInsert(e.ctx, &store.Record{Table: table, Key: key, Value: []byte("x"), Indexes: indexes}); err != nil {
+				return err
+			}
+			// Replacing them rewrites every entry.
+			return tx.RecordPut(e.ctx, &store.Record{Table: table, Key: key, Value: []byte("y"), Indexes: indexes})
+		})
+		for i := range n {
+			idx, value := fmt.Sprintf("i%02d", i), fmt.Sprintf("v%d", i)
+			var got []string
+			e.view(t, func(tx store.Tx) error {
+				rs, err := tx.RecordScan(e.ctx, &store.RecordScanParams{Table: table, Index: idx, Value: &value})
+				got = nil
+				for _, r := range rs {
+					got = append(got, r.Key)
+				}
+				return err
+			})
+			// Every record with at least i+1 indexes is in index i.
+			var want []string
+			for _, m := range []int{15, 16, 17, 40} {
+				if m <= n && i < m {
+					want = append(want, fmt.Sprintf("k%d", m))
+				}
+			}
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Fatalf("after %d: %s=%s has %q, want %q", n, idx, value, got, want)
+			}
+		}
+	}
 }
