@@ -93,5 +93,7 @@
 // targets beyond the five above (they fail as UnsupportedTarget; a
 // universal target reaches any operation shoal implements); quotas. A
 // universal target's Input members that the operation does not have are
-// ignored (CallJSON's json decoding), where the SDK would refuse them.
+// ignored (CallJSON decodes leniently, dispatch.DecodeOptions), where the
+// SDK may refuse them: AWS's documentation does not say, so shoal has not
+// changed it.
 package scheduler

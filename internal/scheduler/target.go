@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/shoal-dev/shoal/internal/dispatch"
 )
@@ -78,22 +76,6 @@ func parseTarget(arn string) (targetRef, error) {
 	return t, nil
 }
 
-// sdkService maps a universal target's service name (the SDK's, as AWS
-// writes it in the ARN) to shoal's registry name.
-func sdkService(name string) string {
-	switch name {
-	case "sfn":
-		return "states"
-	case "eventbridge":
-		return "events"
-	case "cloudwatchlogs":
-		return "logs"
-	case "cloudwatch":
-		return "cloudwatch"
-	}
-	return name
-}
-
 // call is one invocation: which operation, and its request as a JSON
 // object (CallJSON matches member names without regard to case, so the
 // SDK's "StateMachineArn" finds the wire's "stateMachineArn"). Templated
@@ -160,7 +142,8 @@ func invocation(t *Target) (*call, *invokeError) {
 		if !ok {
 			in = "{}"
 		}
-		return &call{service: sdkService(ref.sdkService), operation: pascal(ref.action), input: []byte(in)}, nil
+		svc, _ := dispatch.SDKService(ref.sdkService)
+		return &call{service: svc, operation: dispatch.Pascal(ref.action), input: []byte(in)}, nil
 	}
 	return nil, &invokeError{Code: "UnsupportedTarget", Message: fmt.Sprintf("shoal does not invoke %s targets yet; use a universal target (arn:aws:scheduler:::aws-sdk:<service>:<apiAction>) for a service shoal implements", ref.service)}
 }
@@ -232,14 +215,6 @@ func failedEntries(out any) int64 {
 		}
 	}
 	return 0
-}
-
-func pascal(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	if r == utf8.RuneError || unicode.IsUpper(r) {
-		return s
-	}
-	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 func isJSONObject(s string) bool {

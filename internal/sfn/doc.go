@@ -7,9 +7,10 @@
 // internal/jobs (the runner that claims due steps); the States Language is
 // internal/asl. This package validates requests, keeps state machines and
 // versions (store.go), and turns Task resources into dispatch registry
-// calls (integrations.go, convert.go), so arn:aws:states:::aws-sdk:* works
-// for every operation shoal implements. Express workflows run in memory in
-// internal/sfn/express and are stored nowhere.
+// calls (integrations.go, with dispatch.InputFromJSON and OutputToJSON), so
+// arn:aws:states:::aws-sdk:* works for every operation shoal implements.
+// Express workflows run in memory in internal/sfn/express and are stored
+// nowhere.
 //
 // Store layout: "sfn.statemachine" records keyed by ARN, "sfn.version"
 // records keyed "<machine ARN>:<n>", "sfn.alias" records keyed

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"reflect"
 	"regexp"
 	"strings"
 
@@ -29,32 +28,6 @@ type Integrations struct {
 }
 
 var _ engine.Invoker = (*Integrations)(nil)
-
-// sdkService maps an aws-sdk integration's service name (the Java SDK v2
-// client id AWS uses in the Resource) to shoal's registry name and to the
-// PascalCase name errors carry ("Glue.IllegalSessionStateException",
-// "AcmPca.ResourceNotFoundException" in AWS's docs).
-func sdkService(name string) (registry, pascalName string) {
-	switch name {
-	case "sfn":
-		return "states", "Sfn"
-	case "eventbridge":
-		return "events", "EventBridge"
-	case "scheduler":
-		return "scheduler", "Scheduler"
-	case "cloudwatch":
-		return "cloudwatch", "CloudWatch"
-	case "cloudwatchlogs":
-		return "logs", "CloudWatchLogs"
-	case "cloudtrail":
-		return "cloudtrail", "CloudTrail"
-	case "acmpca":
-		return "acmpca", "AcmPca"
-	case "dynamodb":
-		return "dynamodb", "DynamoDb"
-	}
-	return name, pascal(name)
-}
 
 func taskFailed(format string, args ...any) engine.Outcome {
 	return engine.Outcome{Failure: &asl.Failure{Error: asl.ErrTaskFailed, Cause: fmt.Sprintf(format, args...)}}
@@ -84,8 +57,8 @@ func (in *Integrations) Invoke(ctx context.Context, x *engine.Execution, t *engi
 	}
 	switch {
 	case strings.HasPrefix(rtype, "aws-sdk:"):
-		reg, svc := sdkService(strings.TrimPrefix(rtype, "aws-sdk:"))
-		return in.call(ctx, caller, reg, pascal(res), svc, params, nil)
+		reg, svc := dispatch.SDKService(strings.TrimPrefix(rtype, "aws-sdk:"))
+		return in.call(ctx, caller, reg, dispatch.Pascal(res), svc, params, nil)
 	case rtype == "sns" && res == "publish":
 		return in.call(ctx, caller, "sns", "Publish", "SNS", params, nil)
 	case rtype == "lambda" && res == "invoke":
@@ -106,7 +79,7 @@ func (in *Integrations) InProcess(t *engine.Task) bool {
 	rtype, _ := engine.SplitResource(t.Resource)
 	svc := rtype
 	if r, ok := strings.CutPrefix(rtype, "aws-sdk:"); ok {
-		svc, _ = sdkService(r)
+		svc, _ = dispatch.SDKService(r)
 	}
 	_, ok := in.Registry.Service(svc)
 	return ok
@@ -140,7 +113,8 @@ func (in *Integrations) call(ctx context.Context, caller dispatch.Caller, servic
 		if _, isObj := params.(map[string]any); !isObj {
 			return taskFailed("The Parameters of %s:%s must be a JSON object", service, operation)
 		}
-		if err := fromJSON(params, reflect.ValueOf(inV).Elem(), ""); err != nil {
+		// Strict, with blobs as text: see dispatch.DecodeOptions.
+		if err := dispatch.InputFromJSON(params, inV, dispatch.DecodeOptions{Strict: true, TextBlobs: true}); err != nil {
 			return engine.Outcome{Failure: &asl.Failure{Error: asl.ErrRuntime, Cause: fmt.Sprintf("Invalid parameters for %s:%s: %v", service, operation, err)}}
 		}
 	}
@@ -159,10 +133,7 @@ func (in *Integrations) call(ctx context.Context, caller dispatch.Caller, servic
 			Cause: fmt.Sprintf("%s (Service: %s, Status Code: %d, Request ID: %s)", e.Message, pascalName, e.HTTPStatus(), requestID),
 		}}
 	}
-	v, _ := toJSON(reflect.ValueOf(out))
-	if v == nil {
-		v = map[string]any{}
-	}
+	v := dispatch.OutputToJSON(out)
 	if shape != nil {
 		return shape(v)
 	}
@@ -204,6 +175,16 @@ func lambdaResult(v any) engine.Outcome {
 		m["StatusCode"] = 200
 	}
 	return result(m)
+}
+
+// decodeJSON decodes Parameters or a Lambda Payload, numbers as
+// json.Number; text that is not JSON stays a string.
+func decodeJSON(b []byte) any {
+	v, err := dispatch.DecodeJSON(b)
+	if err != nil {
+		return string(b)
+	}
+	return v
 }
 
 // Resource forms CreateStateMachine accepts.
