@@ -153,7 +153,7 @@ func (r *Recorder) record(c *dispatch.Call, account, region string, readOnly boo
 	rec := &Record{
 		EventVersion: "1.08", UserIdentity: identity(c.Caller, account), EventTime: t.Format("2006-01-02T15:04:05Z"),
 		EventSource: eventSource(c.Spec), EventName: c.Op.Name, AWSRegion: region, SourceIPAddress: ip, UserAgent: ua,
-		RequestParameters: redact(c.Spec.Name, c.Op.Name, members(c.Input)), ResponseElements: members(c.Output),
+		RequestParameters: members(c.Input), ResponseElements: members(c.Output),
 		RequestID: c.RequestID, EventID: id, ReadOnly: readOnly, EventType: "AwsApiCall", ManagementEvent: true,
 		RecipientAccountID: account, EventCategory: "Management", time: t,
 	}
@@ -187,21 +187,12 @@ func identity(c dispatch.Caller, account string) UserIdentity {
 	return u
 }
 
-// redact hides what CloudTrail hides: parameter values of SSM PutParameter
-// ("HIDDEN_DUE_TO_SECURITY_REASONS").
-func redact(service, op string, m map[string]any) map[string]any {
-	if service == "ssm" && op == "PutParameter" && m != nil {
-		if _, ok := m["value"]; ok {
-			m["value"] = "HIDDEN_DUE_TO_SECURITY_REASONS"
-		}
-	}
-	return m
-}
-
 // members renders an input or output struct the way CloudTrail writes
 // requestParameters and responseElements: wire member names with the first
 // letter lowercased ("Id" → "id", "Name" → "name"); map keys as they are;
-// empty members left out. A nil or empty struct is null.
+// empty members left out; members the model calls sensitive (aws tag
+// "sensitive") as HIDDEN_DUE_TO_SECURITY_REASONS, as CloudTrail shows them.
+// A nil or empty struct is null.
 func members(v any) map[string]any {
 	if v == nil {
 		return nil
@@ -229,6 +220,10 @@ func convert(v reflect.Value) any {
 		for _, f := range dispatch.Fields(v.Type()) {
 			fv := v.Field(f.Index)
 			if fv.IsZero() {
+				continue
+			}
+			if f.Tag.Sensitive {
+				out[lowerFirst(f.Name)] = hidden
 				continue
 			}
 			if c := convert(fv); c != nil {
@@ -262,6 +257,9 @@ func convert(v reflect.Value) any {
 	}
 	return v.Interface()
 }
+
+// hidden is what CloudTrail records in place of a sensitive value.
+const hidden = "HIDDEN_DUE_TO_SECURITY_REASONS"
 
 func lowerFirst(s string) string {
 	r, n := utf8.DecodeRuneInString(s)

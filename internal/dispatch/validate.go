@@ -17,8 +17,8 @@ import (
 //
 // The aws tag carries the model's constraints (Validate checks them) and the
 // REST bindings the codecs read (location=uri|querystring|header|headers|
-// payload|statusCode, name=<locationName>, flattened, xmlname=, and the list
-// and map element names member=, key=, value=). Validation happens in the
+// payload|statusCode, name=<locationName>, flattened, xmlname=, the list
+// and map element names member=, key=, value=) and sensitive. Validation happens in the
 // registry, so HTTP and in-process calls fail alike.
 
 // Tag is a parsed aws struct tag.
@@ -34,6 +34,10 @@ type Tag struct {
 	// the model renames them (S3's <Tag> items, SNS's Name/Value entries);
 	// empty means member, key and value.
 	Member, Key, Value string
+	// Sensitive marks a member whose shape botocore's model flags
+	// "sensitive" (passwords, API keys, SSM parameter values): records of
+	// calls, such as CloudTrail's, show it as HIDDEN_DUE_TO_SECURITY_REASONS.
+	Sensitive bool
 }
 
 // ParseTag parses an aws struct tag.
@@ -62,6 +66,8 @@ func ParseTag(s string) Tag {
 			t.Flat = true
 		case "xmlname":
 			t.XMLName = v
+		case "sensitive":
+			t.Sensitive = true
 		case "member":
 			t.Member = v
 		case "key":

@@ -76,6 +76,9 @@ func (s *Service) deliver(ctx context.Context, job store.Job) error {
 	if err == nil {
 		return s.finish(ctx, job, nil)
 	}
+	if rl := (*errRateLimited)(nil); errors.As(err, &rl) {
+		return s.reschedule(ctx, job, &d, rl.Next)
+	}
 	d.Attempts++
 	maxAttempts, maxAge := DefaultMaximumRetryAttempts, DefaultMaximumEventAgeInSeconds
 	if p := d.Target.RetryPolicy; p != nil {
@@ -124,6 +127,9 @@ func backoff(attempt int) time.Duration {
 // a newer shoal on the same data may have it.
 func retriable(err error) bool {
 	e, ok := dispatch.AsError(err)
+	if ok && e.Code == codeHTTPError {
+		return retriableStatus(e.HTTPStatus())
+	}
 	if !ok || e.Code == "UnknownOperationException" || e.HTTPStatus() >= 500 {
 		return true
 	}
@@ -284,6 +290,9 @@ func (s *Service) invoke(ctx context.Context, d *delivery) error {
 		return call("logs", "PutLogEvents", map[string]any{"logGroupName": group, "logStreamName": d.EventID,
 			"logEvents": []map[string]any{{"timestamp": d.Ingested.UnixMilli(), "message": text(input)}}})
 	case "events":
+		if strings.HasPrefix(resource, "api-destination/") {
+			return s.invokeAPIDestination(ctx, d, input, scope{account: account, region: region})
+		}
 		bus, ok := strings.CutPrefix(resource, "event-bus/")
 		if !ok {
 			break

@@ -25,6 +25,9 @@
 //     transaction that accepts the event.
 //   - events.replay, key "<account>/<region>/<replay>", and, while it
 //     runs, one job of queue events.replay (same id) per replay.
+//   - events.connection, key "<account>/<region>/<name>": a connection
+//     with its credentials (connection.go); events.apidestination, same
+//     key shape: an API destination naming its connection by ARN.
 //   - queue events.schedule: one job per enabled scheduled rule, id = the
 //     rule's key, due at its next firing. PutRule, EnableRule, DisableRule
 //     and DeleteRule plan, replan or cancel it in their own transaction.
@@ -106,9 +109,47 @@
 // CancelReplay makes it CANCELLING and its next run ends it CANCELLED.
 // Events archived after StartReplay are not replayed by it.
 //
+// # Connections and API destinations
+//
+// A connection keeps its credentials (API key, basic user and password,
+// OAuth client ID and secret, and parameter values marked IsValueSecret) in
+// its own record: DescribeConnection never returns them and reports a
+// SecretArn synthesized in AWS's form (secret
+// "events!connection/<name>/<id>"), for a secret that does not exist.
+// API_KEY and BASIC connections are AUTHORIZED at once. Shoal fetches no
+// OAuth token from another machine: an OAUTH_CLIENT_CREDENTIALS connection
+// whose AuthorizationEndpoint is on a loopback host is AUTHORIZED (the
+// token is requested from it, client_credentials grant with the client ID
+// and secret as basic authentication, at every delivery — not cached), any
+// other is left as AWS leaves a connection whose authorization failed:
+// DEAUTHORIZED, with a StateReason saying why. UpdateConnection authorizes
+// again; DeauthorizeConnection makes it DEAUTHORIZED. Quotas: 50
+// connections and 3,000 API destinations per account and region
+// (LimitExceededException).
+//
+// A target whose Arn is an API destination's is delivered by HTTP
+// (deliver_http.go): the target input as the body (Content-Type
+// application/json), the endpoint's "*" replaced by PathParameterValues,
+// the target's HeaderParameters and QueryStringParameters and then the
+// connection's InvocationHttpParameters (the connection's win; its
+// BodyParameters are merged into a JSON object body), and the connection's
+// API key header, basic Authorization or OAuth bearer token. Shoal sends no
+// traffic off the machine: an endpoint whose host is not localhost,
+// 127.0.0.0/8 or ::1 fails the delivery (ApiDestinationEndpointNotLoopback,
+// not retried), every address dialled must be loopback, redirects are not
+// followed and no proxy is used. A 2xx answer is success; as the user
+// guide says, 401, 407, 409, 429 and 5xx are retried per the RetryPolicy,
+// and so are a timeout (5 s, AWS's) and a refused connection; 1xx, 3xx and
+// other 4xx are not (ApiDestinationHttpError with the status in the
+// message). A DEAUTHORIZED or deleted connection fails the delivery.
+// InvocationRateLimitPerSecond (default 300) is enforced per process on
+// shoal's clock: a delivery over the limit waits for the next second
+// without counting as a failed attempt (the RetryPolicy bounds failures,
+// not that wait).
+//
 // # Not yet
 //
-// Connections, API destinations, endpoints, partner
-// event sources, the AWS/Events metrics and the 300-rules-per-bus quota
-// are not implemented.
+// Endpoints, partner event sources, the AWS/Events metrics, the
+// 300-rules-per-bus quota, OAuth token caching and private (VPC Lattice)
+// connectivity are not implemented.
 package events

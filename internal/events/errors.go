@@ -66,3 +66,19 @@ func errInternal(format string, args ...any) *dispatch.Error {
 func errInvalidNextToken() *dispatch.Error {
 	return errValidation("The NextToken provided is invalid.")
 }
+
+func errConnectionNotFound(name string) *dispatch.Error {
+	return newErr("ResourceNotFoundException", "Connection '%s' does not exist.", name)
+}
+
+func errConnectionExists(name string) *dispatch.Error {
+	return newErr("ResourceAlreadyExistsException", "Connection %s already exists.", name)
+}
+
+func errAPIDestinationNotFound(name string) *dispatch.Error {
+	return newErr("ResourceNotFoundException", "Failed to describe the api-destination(s). An api-destination '%s' does not exist.", name)
+}
+
+func errAPIDestinationExists(name string) *dispatch.Error {
+	return newErr("ResourceAlreadyExistsException", "An api-destination '%s' already exists.", name)
+}

@@ -76,6 +76,10 @@ type Service struct {
 	// archives maps a bus key to its archives ([]archiveMatch, replaced
 	// whole under refresh, read without locking by PutEvents).
 	archives sync.Map
+	// web sends API destinations' HTTP requests, to loopback hosts only.
+	web *httpSender
+	// rates holds API destinations' invocation counts (a leaf lock).
+	rates rateLimiter
 }
 
 // New returns the service; Register wires it to a registry and Start
@@ -87,7 +91,7 @@ func New(cfg Config) *Service {
 	if cfg.NewID == nil {
 		cfg.NewID = uuid.NewString
 	}
-	s := &Service{st: cfg.Store, clk: cfg.Clock, log: cfg.Logger, newID: cfg.NewID, allEvents: map[string]map[string]bool{}}
+	s := &Service{st: cfg.Store, clk: cfg.Clock, log: cfg.Logger, newID: cfg.NewID, allEvents: map[string]map[string]bool{}, web: newHTTPSender()}
 	s.runner = jobs.New(jobs.Config{
 		Store: cfg.Store, Clock: cfg.Clock, Queue: QueueDelivery, Handler: s.deliver,
 		Logger: cfg.Logger, Owner: cfg.Owner,

@@ -77,7 +77,7 @@ type Tag struct {
 type Parameter struct {
 	Name             string     `json:"Name,omitempty"`
 	Type             string     `json:"Type,omitempty"`
-	Value            string     `json:"Value,omitempty"`
+	Value            string     `json:"Value,omitempty" aws:"sensitive"`
 	Version          int64      `json:"Version,omitempty"`
 	Selector         string     `json:"Selector,omitempty"`
 	SourceResult     string     `json:"SourceResult,omitempty"`
@@ -117,7 +117,7 @@ type ParameterHistory struct {
 	LastModifiedDate *time.Time              `json:"LastModifiedDate,omitempty"`
 	LastModifiedUser string                  `json:"LastModifiedUser,omitempty"`
 	Description      string                  `json:"Description,omitempty"`
-	Value            string                  `json:"Value,omitempty"`
+	Value            string                  `json:"Value,omitempty" aws:"sensitive"`
 	AllowedPattern   string                  `json:"AllowedPattern,omitempty"`
 	Version          int64                   `json:"Version,omitempty"`
 	Labels           []string                `json:"Labels"`
@@ -142,7 +142,7 @@ type ParametersFilter struct {
 type PutParameterInput struct {
 	Name           string `json:"Name" aws:"required,min=1,max=2048"`
 	Description    string `json:"Description,omitempty" aws:"max=1024"`
-	Value          string `json:"Value" aws:"required"`
+	Value          string `json:"Value" aws:"required,sensitive"`
 	Type           string `json:"Type,omitempty" aws:"enum=String|StringList|SecureString"`
 	KeyID          string `json:"KeyId,omitempty" aws:"min=1,max=256"`
 	Overwrite      bool   `json:"Overwrite,omitempty"`
