@@ -90,6 +90,11 @@ func Open(ctx context.Context, cfg Config) (_ *Store, err error) {
 	if cfg.Dir == "" {
 		return nil, errors.New("open sqlite store: no data directory")
 	}
+	// The driver takes a file: URI, in which a relative path such as the
+	// default ".shoal" would read as a host name.
+	if cfg.Dir, err = filepath.Abs(cfg.Dir); err != nil {
+		return nil, fmt.Errorf("open sqlite store: %w", err)
+	}
 	if cfg.Clock == nil {
 		cfg.Clock = clock.Real{}
 	}

@@ -2,6 +2,8 @@ package sqlite_test
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -125,5 +127,25 @@ func TestUpdatePanicReachesCaller(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatalf("update after a panic: %v (the panicking fn's insert must be rolled back)", err)
+	}
+}
+
+// The default data directory is relative (".shoal"): it must open, and in
+// the working directory.
+func TestOpenRelativeDir(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	s, err := sqlite.Open(t.Context(), sqlite.Config{Dir: ".shoal"})
+	if err != nil {
+		t.Fatalf("open .shoal: %v", err)
+	}
+	defer s.Close()
+	if err := s.Update(t.Context(), func(tx store.Tx) error {
+		return tx.RecordInsert(t.Context(), &store.Record{Table: "t", Key: "k", Value: []byte("v")})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".shoal", "shoal.db")); err != nil {
+		t.Errorf("database not in the working directory: %v", err)
 	}
 }
