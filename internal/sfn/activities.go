@@ -168,6 +168,7 @@ func (s *Service) ListActivities(ctx context.Context, in *ListActivitiesInput) (
 	limit := pageSize(in.MaxResults)
 	out := &ListActivitiesOutput{Activities: []ActivityListItem{}}
 	err = s.st.View(ctx, func(tx store.Tx) error {
+		*out = ListActivitiesOutput{Activities: []ActivityListItem{}} // fn may run twice (store.View)
 		recs, err := tx.RecordScan(ctx, &store.RecordScanParams{Table: tableActivity, Prefix: sc.prefix() + "activity:", After: after, Limit: limit + 1})
 		if err != nil {
 			return fmt.Errorf("sfn: list activities: %w", err)

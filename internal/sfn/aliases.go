@@ -410,6 +410,7 @@ func (s *Service) ListStateMachineAliases(ctx context.Context, in *ListStateMach
 	limit := pageSize(in.MaxResults)
 	out := &ListStateMachineAliasesOutput{StateMachineAliases: []StateMachineAliasListItem{}}
 	err = s.st.View(ctx, func(tx store.Tx) error {
+		*out = ListStateMachineAliasesOutput{StateMachineAliases: []StateMachineAliasListItem{}} // fn may run twice (store.View)
 		if _, err := s.machineFor(ctx, tx, machineARN); err != nil {
 			return err
 		}

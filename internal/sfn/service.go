@@ -280,6 +280,7 @@ func (s *Service) ListStateMachines(ctx context.Context, in *ListStateMachinesIn
 	limit := pageSize(in.MaxResults)
 	out := &ListStateMachinesOutput{StateMachines: []StateMachineListItem{}}
 	err = s.st.View(ctx, func(tx store.Tx) error {
+		*out = ListStateMachinesOutput{StateMachines: []StateMachineListItem{}} // fn may run twice (store.View)
 		recs, err := tx.RecordScan(ctx, &store.RecordScanParams{Table: tableMachine, Prefix: prefix, After: after, Limit: limit + 1})
 		if err != nil {
 			return fmt.Errorf("sfn: list state machines: %w", err)
@@ -605,6 +606,7 @@ func (s *Service) ListExecutions(ctx context.Context, in *ListExecutionsInput) (
 	}
 	out := &ListExecutionsOutput{Executions: []ExecutionListItem{}}
 	err = s.st.View(ctx, func(tx store.Tx) error {
+		*out = ListExecutionsOutput{Executions: []ExecutionListItem{}} // fn may run twice (store.View)
 		lp, err := s.listTarget(ctx, tx, in.StateMachineArn)
 		if err != nil {
 			return err
@@ -690,6 +692,7 @@ func (s *Service) GetExecutionHistory(ctx context.Context, in *GetExecutionHisto
 	limit := pageSize(in.MaxResults)
 	out := &GetExecutionHistoryOutput{Events: []HistoryEvent{}}
 	err = s.st.View(ctx, func(tx store.Tx) error {
+		*out = GetExecutionHistoryOutput{Events: []HistoryEvent{}} // fn may run twice (store.View)
 		if _, err := s.execution(ctx, tx, in.ExecutionArn); err != nil {
 			return err
 		}
@@ -846,6 +849,7 @@ func (s *Service) UntagResource(ctx context.Context, in *UntagResourceInput) (*U
 func (s *Service) ListTagsForResource(ctx context.Context, in *ListTagsForResourceInput) (*ListTagsForResourceOutput, error) {
 	out := &ListTagsForResourceOutput{Tags: []Tag{}}
 	err := s.st.View(ctx, func(tx store.Tx) error {
+		*out = ListTagsForResourceOutput{Tags: []Tag{}} // fn may run twice (store.View)
 		m, err := s.tagged(ctx, tx, in.ResourceArn)
 		if err != nil {
 			return err

@@ -204,6 +204,7 @@ func (s *Service) ListStateMachineVersions(ctx context.Context, in *ListStateMac
 	limit := pageSize(in.MaxResults)
 	out := &ListStateMachineVersionsOutput{StateMachineVersions: []StateMachineVersionListItem{}}
 	err = s.st.View(ctx, func(tx store.Tx) error {
+		*out = ListStateMachineVersionsOutput{StateMachineVersions: []StateMachineVersionListItem{}} // fn may run twice (store.View)
 		// The model lists no StateMachineDoesNotExist here: a machine that
 		// is not there has no versions.
 		vs, err := versionsOf(ctx, tx, in.StateMachineArn)

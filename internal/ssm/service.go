@@ -502,6 +502,7 @@ func (s *Service) DescribeParameters(ctx context.Context, in *DescribeParameters
 		return out, nil
 	}
 	err = s.st.View(ctx, func(tx store.Tx) error {
+		*out = DescribeParametersOutput{Parameters: []ParameterMetadata{}} // fn may run twice (store.View)
 		params, next, err := scanParams(ctx, tx, store.RecordScanParams{Prefix: sc.prefix()}, after, pageSize(in.MaxResults, defaultDescribePage), func(p *paramRecord) (bool, error) {
 			ok, _ := matchAll(filters, p)
 			return ok, nil

@@ -114,13 +114,21 @@ type viewTx struct {
 	gen     uint64 // cache generation at the View's start
 	noCache bool   // a commit was in flight at the start, or this is a rerun
 	hits    int
-	sql     *tx
-	conn    *conn
-	err     error
-	tainted bool
+	hitKeys []hitKey // what the cache answered, to confirm against the real transaction
+	// confirmed: the real transaction saw every cached answer unchanged.
+	confirmed bool
+	sql       *tx
+	conn      *conn
+	err       error
+	tainted   bool
 }
 
 var _ store.Tx = (*viewTx)(nil)
+
+type hitKey struct {
+	table, key string
+	version    int64
+}
 
 // open starts the read transaction, once.
 func (v *viewTx) open(ctx context.Context) (*tx, error) {
@@ -142,13 +150,30 @@ func (v *viewTx) open(ctx context.Context) (*tx, error) {
 	return v.sql, nil
 }
 
-// checked runs after each read on the real transaction and when fn returns:
-// once the cache has answered, a commit begun since the View started means
-// two snapshots may have been mixed.
-func (v *viewTx) checked() {
-	if v.hits > 0 && v.s.cache.gen.Load() != v.gen {
-		v.tainted = true
+// checked runs after each read on the real transaction and when fn returns.
+// If a commit began since the View started and the cache has answered, the
+// records it answered with are looked up again in the real transaction: if
+// every one still has the version fn saw, fn's reads are one snapshot (the
+// real transaction's) and nothing reruns; otherwise the View is tainted and
+// fn runs again. Once the real transaction has confirmed them, its snapshot
+// is fixed, so later reads need no check.
+func (v *viewTx) checked(ctx context.Context) {
+	if v.hits == 0 || v.confirmed || v.tainted || v.s.cache.gen.Load() == v.gen {
+		return
 	}
+	t, err := v.open(ctx)
+	if err != nil {
+		v.tainted = true
+		return
+	}
+	for _, h := range v.hitKeys {
+		var version int64
+		if err := t.db.QueryRowContext(ctx, v.s.q.RecordVersion, h.table, h.key).Scan(&version); err != nil || version != h.version {
+			v.tainted = true
+			return
+		}
+	}
+	v.confirmed = true
 }
 
 // close ends the read transaction, if one was opened.
@@ -170,6 +195,7 @@ func (v *viewTx) RecordGet(ctx context.Context, table, key string) (*store.Recor
 	if v.sql == nil && !v.noCache {
 		if r, ok := v.s.cache.get(table, key); ok {
 			v.hits++
+			v.hitKeys = append(v.hitKeys, hitKey{table, key, r.Version})
 			return r, nil
 		}
 	}
@@ -177,7 +203,7 @@ func (v *viewTx) RecordGet(ctx context.Context, table, key string) (*store.Recor
 	if err != nil {
 		return nil, err
 	}
-	defer v.checked()
+	defer v.checked(ctx)
 	return t.RecordGet(ctx, table, key)
 }
 
@@ -191,7 +217,7 @@ func read[T any](v *viewTx, ctx context.Context, f func(*tx) (T, error)) (T, err
 	if err != nil {
 		return zero, err
 	}
-	defer v.checked()
+	defer v.checked(ctx)
 	return f(t)
 }
 

@@ -273,9 +273,9 @@ func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
 	gen := s.cache.gen.Load()
 	v := &viewTx{TxState: sqlkit.TxState{ReadOnly: true}, s: s, gen: gen, noCache: gen%2 == 1}
 	err := fn(v)
+	v.checked(ctx) // cached answers must still hold if a commit began since
 	v.Finish()
 	v.close(ctx)
-	v.checked() // cached reads are one snapshot only if no commit began since
 	if !v.tainted {
 		return err
 	}
