@@ -202,27 +202,25 @@ func (s *Service) ListApiDestinations(ctx context.Context, in *ListAPIDestinatio
 	}
 	limit := pageLimit(in.Limit)
 	return view(ctx, s.st, func(tx store.Tx) (*ListAPIDestinationsOutput, error) {
-		p := &store.RecordScanParams{Table: tableAPIDestination, Prefix: sc.prefix() + in.NamePrefix}
+		afterKey := ""
 		if after != "" {
-			p.After = sc.apiDestinationKey(after)
+			afterKey = sc.apiDestinationKey(after)
 		}
-		recs, err := tx.RecordScan(ctx, p)
+		items, next, err := listByName(ctx, tx, tableAPIDestination, sc.prefix()+in.NamePrefix, afterKey, limit,
+			func(a *apiDestinationRecord) bool {
+				return in.ConnectionArn == "" || a.ConnectionArn == in.ConnectionArn
+			},
+			func(a *apiDestinationRecord) (APIDestination, string) {
+				x := a.output(sc)
+				x.Description = ""
+				return *x, x.Name
+			})
 		if err != nil {
 			return nil, err
 		}
-		out := &ListAPIDestinationsOutput{ApiDestinations: []APIDestination{}}
-		for _, rec := range recs {
-			a, _, err := getJSON[apiDestinationRecord](ctx, tx, tableAPIDestination, rec.Key)
-			if err != nil || a == nil || (in.ConnectionArn != "" && a.ConnectionArn != in.ConnectionArn) {
-				continue
-			}
-			if len(out.ApiDestinations) == limit {
-				out.NextToken = encodeToken("ListApiDestinations", out.ApiDestinations[limit-1].Name)
-				break
-			}
-			x := a.output(sc)
-			x.Description = ""
-			out.ApiDestinations = append(out.ApiDestinations, *x)
+		out := &ListAPIDestinationsOutput{ApiDestinations: items}
+		if next != "" {
+			out.NextToken = encodeToken("ListApiDestinations", next)
 		}
 		return out, nil
 	})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -348,29 +347,24 @@ func (s *Service) ListArchives(ctx context.Context, in *ListArchivesInput) (*Lis
 	}
 	limit := pageLimit(in.Limit)
 	return view(ctx, s.st, func(tx store.Tx) (*ListArchivesOutput, error) {
-		p := &store.RecordScanParams{Table: tableArchive, Prefix: sc.prefix() + in.NamePrefix}
+		afterKey := ""
 		if after != "" {
-			p.After = sc.archiveKey(after)
+			afterKey = sc.archiveKey(after)
 		}
-		recs, err := tx.RecordScan(ctx, p)
+		items, next, err := listByName(ctx, tx, tableArchive, sc.prefix()+in.NamePrefix, afterKey, limit,
+			func(r *archiveRecord) bool {
+				return (in.EventSourceArn == "" || in.EventSourceArn == sc.busArn(r.Bus)) && (in.State == "" || in.State == archiveState)
+			},
+			func(r *archiveRecord) (Archive, string) {
+				return Archive{ArchiveName: r.Name, EventSourceArn: sc.busArn(r.Bus), State: archiveState,
+					RetentionDays: r.RetentionDays, SizeBytes: r.SizeBytes, EventCount: r.EventCount, CreationTime: &r.Created}, r.Name
+			})
 		if err != nil {
 			return nil, err
 		}
-		out := &ListArchivesOutput{Archives: []Archive{}}
-		for _, rec := range recs {
-			var r archiveRecord
-			if err := json.Unmarshal(rec.Value, &r); err != nil {
-				return nil, fmt.Errorf("events: decode archive %s: %w", rec.Key, err)
-			}
-			if (in.EventSourceArn != "" && in.EventSourceArn != sc.busArn(r.Bus)) || (in.State != "" && in.State != archiveState) {
-				continue
-			}
-			if len(out.Archives) == limit {
-				out.NextToken = encodeToken("ListArchives", out.Archives[limit-1].ArchiveName)
-				break
-			}
-			out.Archives = append(out.Archives, Archive{ArchiveName: r.Name, EventSourceArn: sc.busArn(r.Bus), State: archiveState,
-				RetentionDays: r.RetentionDays, SizeBytes: r.SizeBytes, EventCount: r.EventCount, CreationTime: &r.Created})
+		out := &ListArchivesOutput{Archives: items}
+		if next != "" {
+			out.NextToken = encodeToken("ListArchives", next)
 		}
 		return out, nil
 	})

@@ -438,30 +438,26 @@ func (s *Service) ListConnections(ctx context.Context, in *ListConnectionsInput)
 	}
 	limit := pageLimit(in.Limit)
 	return view(ctx, s.st, func(tx store.Tx) (*ListConnectionsOutput, error) {
-		p := &store.RecordScanParams{Table: tableConnection, Prefix: sc.prefix() + in.NamePrefix}
+		afterKey := ""
 		if after != "" {
-			p.After = sc.connectionKey(after)
+			afterKey = sc.connectionKey(after)
 		}
-		recs, err := tx.RecordScan(ctx, p)
+		items, next, err := listByName(ctx, tx, tableConnection, sc.prefix()+in.NamePrefix, afterKey, limit,
+			func(c *connectionRecord) bool { return in.ConnectionState == "" || c.State == in.ConnectionState },
+			func(c *connectionRecord) (Connection, string) {
+				x := Connection{ConnectionArn: sc.connectionArn(c.Name, c.ID), Name: c.Name, ConnectionState: c.State,
+					StateReason: c.StateReason, AuthorizationType: c.AuthorizationType, CreationTime: &c.Created, LastModifiedTime: &c.Modified}
+				if !c.LastAuthorized.IsZero() {
+					x.LastAuthorizedTime = &c.LastAuthorized
+				}
+				return x, c.Name
+			})
 		if err != nil {
 			return nil, err
 		}
-		out := &ListConnectionsOutput{Connections: []Connection{}}
-		for _, rec := range recs {
-			c, _, err := getJSON[connectionRecord](ctx, tx, tableConnection, rec.Key)
-			if err != nil || c == nil || (in.ConnectionState != "" && c.State != in.ConnectionState) {
-				continue
-			}
-			if len(out.Connections) == limit {
-				out.NextToken = encodeToken("ListConnections", out.Connections[limit-1].Name)
-				break
-			}
-			x := Connection{ConnectionArn: sc.connectionArn(c.Name, c.ID), Name: c.Name, ConnectionState: c.State,
-				StateReason: c.StateReason, AuthorizationType: c.AuthorizationType, CreationTime: &c.Created, LastModifiedTime: &c.Modified}
-			if !c.LastAuthorized.IsZero() {
-				x.LastAuthorizedTime = &c.LastAuthorized
-			}
-			out.Connections = append(out.Connections, x)
+		out := &ListConnectionsOutput{Connections: items}
+		if next != "" {
+			out.NextToken = encodeToken("ListConnections", next)
 		}
 		return out, nil
 	})

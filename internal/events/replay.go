@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -259,31 +258,26 @@ func (s *Service) ListReplays(ctx context.Context, in *ListReplaysInput) (*ListR
 	}
 	limit := pageLimit(in.Limit)
 	return view(ctx, s.st, func(tx store.Tx) (*ListReplaysOutput, error) {
-		p := &store.RecordScanParams{Table: tableReplay, Prefix: sc.prefix() + in.NamePrefix}
+		afterKey := ""
 		if after != "" {
-			p.After = sc.replayKey(after)
+			afterKey = sc.replayKey(after)
 		}
-		recs, err := tx.RecordScan(ctx, p)
+		items, next, err := listByName(ctx, tx, tableReplay, sc.prefix()+in.NamePrefix, afterKey, limit,
+			func(r *replayRecord) bool {
+				return (in.State == "" || in.State == r.State) && (in.EventSourceArn == "" || in.EventSourceArn == sc.archiveArn(r.Archive))
+			},
+			func(r *replayRecord) (Replay, string) {
+				d := r.describe(sc)
+				return Replay{ReplayName: d.ReplayName, EventSourceArn: d.EventSourceArn, State: d.State,
+					StateReason: d.StateReason, EventStartTime: d.EventStartTime, EventEndTime: d.EventEndTime,
+					EventLastReplayedTime: d.EventLastReplayedTime, ReplayStartTime: d.ReplayStartTime, ReplayEndTime: d.ReplayEndTime}, d.ReplayName
+			})
 		if err != nil {
 			return nil, err
 		}
-		out := &ListReplaysOutput{Replays: []Replay{}}
-		for _, rec := range recs {
-			var r replayRecord
-			if err := json.Unmarshal(rec.Value, &r); err != nil {
-				return nil, fmt.Errorf("events: decode replay %s: %w", rec.Key, err)
-			}
-			if (in.State != "" && in.State != r.State) || (in.EventSourceArn != "" && in.EventSourceArn != sc.archiveArn(r.Archive)) {
-				continue
-			}
-			if len(out.Replays) == limit {
-				out.NextToken = encodeToken("ListReplays", out.Replays[limit-1].ReplayName)
-				break
-			}
-			d := r.describe(sc)
-			out.Replays = append(out.Replays, Replay{ReplayName: d.ReplayName, EventSourceArn: d.EventSourceArn, State: d.State,
-				StateReason: d.StateReason, EventStartTime: d.EventStartTime, EventEndTime: d.EventEndTime,
-				EventLastReplayedTime: d.EventLastReplayedTime, ReplayStartTime: d.ReplayStartTime, ReplayEndTime: d.ReplayEndTime})
+		out := &ListReplaysOutput{Replays: items}
+		if next != "" {
+			out.NextToken = encodeToken("ListReplays", next)
 		}
 		return out, nil
 	})

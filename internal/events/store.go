@@ -230,3 +230,35 @@ func decodeToken(op, token string) (string, error) {
 	}
 	return last, nil
 }
+
+// listByName pages through the records of one table under prefix in name
+// (key) order, as the List operations of named resources do: each record
+// is decoded once, keep filters, and after limit items the name of the last
+// one becomes the next token — given only when another kept record follows.
+// afterKey is the store key of the previous page's last name, or "".
+func listByName[R, I any](ctx context.Context, tx store.Tx, table, prefix, afterKey string, limit int,
+	keep func(*R) bool, item func(*R) (I, string)) (items []I, last string, err error) {
+	items = []I{}
+	p := &store.RecordScanParams{Table: table, Prefix: prefix, After: afterKey}
+	recs, err := tx.RecordScan(ctx, p)
+	if err != nil {
+		return nil, "", fmt.Errorf("events: list %s: %w", table, err)
+	}
+	names := make([]string, 0, limit)
+	for _, rec := range recs {
+		var r R
+		if err := json.Unmarshal(rec.Value, &r); err != nil {
+			return nil, "", fmt.Errorf("events: decode %s %s: %w", table, rec.Key, err)
+		}
+		if !keep(&r) {
+			continue
+		}
+		if len(items) == limit {
+			return items, names[limit-1], nil
+		}
+		it, name := item(&r)
+		items = append(items, it)
+		names = append(names, name)
+	}
+	return items, "", nil
+}
