@@ -211,7 +211,7 @@ func TestWaitForTaskToken(t *testing.T) {
 	if got := types(evs); !slices.Equal(got, want) {
 		t.Fatalf("history %v", got)
 	}
-	if s := evs[4].TaskSubmittedEventDetails; s == nil || s.Resource != "publish.waitForTaskToken" || s.Output != `{"MessageId":"msg-1"}` {
+	if s := evs[4].TaskSubmittedEventDetails; s == nil || s.Resource != "publish.waitForTaskToken" || sdkResult(t, s.Output) != `{"MessageId":"msg-1"}` {
 		t.Errorf("TaskSubmitted %+v", s)
 	}
 

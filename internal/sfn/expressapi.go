@@ -71,7 +71,7 @@ func expressARN(machineARN, name string) string {
 }
 
 // runExpress starts an Express execution of the target.
-func (s *Service) runExpress(ctx context.Context, t *target, name, input string) (*express.Handle, express.Params, error) {
+func (s *Service) runExpress(ctx context.Context, t *target, name, input string, onEnd func(express.Result)) (*express.Handle, express.Params, error) {
 	if name == "" {
 		name = uuid.NewString()
 	}
@@ -81,7 +81,7 @@ func (s *Service) runExpress(ctx context.Context, t *target, name, input string)
 	}
 	p := express.Params{
 		ARN: expressARN(t.m.ARN, name), StateMachineARN: t.m.ARN, StateMachine: t.m.Name, Name: name,
-		RoleARN: t.roleARN, Input: input, Machine: machine, StartDate: s.clock.Now(),
+		RoleARN: t.roleARN, Input: input, Machine: machine, StartDate: s.clock.Now(), OnEnd: onEnd,
 	}
 	h, err := s.express.Start(p)
 	if err != nil {
@@ -93,7 +93,32 @@ func (s *Service) runExpress(ctx context.Context, t *target, name, input string)
 // startExpress is StartExecution on an EXPRESS machine: it returns once
 // the execution runs. It is not idempotent by name, as on AWS.
 func (s *Service) startExpress(ctx context.Context, t *target, name, input, traceHeader string) (*StartExecutionOutput, error) {
-	_, p, err := s.runExpress(ctx, t, name, input)
+	var onEnd func(express.Result)
+	if parent := parentTask(ctx); parent != nil {
+		// A Standard execution's .sync task waits for this one: its end is
+		// reported as a Standard child's is, through a job.
+		var arn string
+		onEnd = func(r express.Result) {
+			x := &engine.Execution{
+				ARN: arn, StateMachineARN: t.m.ARN, StateMachine: t.m.Name, Name: name, Input: input,
+				Status: r.Status, Output: r.Output, Error: r.Error, Cause: r.Cause,
+				StartDate: r.StartDate, StopDate: r.StopDate, TraceHeader: traceHeader, Parent: parent,
+			}
+			// A context of its own: ctx carries the parent step's
+			// transaction (store.WithTx), long committed by now.
+			bg := context.Background()
+			err := s.st.Update(bg, func(tx store.Tx) error { return engine.ReportToParent(bg, tx, x) })
+			if err != nil {
+				s.log.Error("sfn: report an Express execution's end to its parent", "execution", arn, "err", err)
+			}
+			s.runner.Notify(bg)
+		}
+		if name == "" {
+			name = uuid.NewString()
+		}
+		arn = expressARN(t.m.ARN, name)
+	}
+	_, p, err := s.runExpress(ctx, t, name, input, onEnd)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +154,7 @@ func (s *Service) StartSyncExecution(ctx context.Context, in *StartSyncExecution
 	if t.m.Type != TypeExpress {
 		return nil, errStateMachineTypeNotSupported("This operation is not supported by this type of state machine")
 	}
-	h, p, err := s.runExpress(ctx, t, in.Name, input)
+	h, p, err := s.runExpress(ctx, t, in.Name, input, nil)
 	if err != nil {
 		return nil, err
 	}

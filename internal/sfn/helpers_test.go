@@ -1,6 +1,7 @@
 package sfn_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -52,6 +53,52 @@ type invokeOutput struct {
 	Payload         []byte `json:"Payload,omitempty"`
 }
 
+type startJobRunInput struct {
+	JobName   string            `json:"JobName" aws:"required,min=1,max=255"`
+	Arguments map[string]string `json:"Arguments,omitempty"`
+}
+
+type startJobRunOutput struct {
+	JobRunID string `json:"JobRunId,omitempty"`
+}
+
+type getJobRunInput struct {
+	JobName string `json:"JobName" aws:"required,min=1,max=255"`
+	RunID   string `json:"RunId" aws:"required,min=1,max=255"`
+}
+
+type jobRun struct {
+	ID          string `json:"Id,omitempty"`
+	JobName     string `json:"JobName,omitempty"`
+	JobRunState string `json:"JobRunState,omitempty"`
+}
+
+type getJobRunOutput struct {
+	JobRun *jobRun `json:"JobRun,omitempty"`
+}
+
+type putEventsEntry struct {
+	Source       string   `json:"Source,omitempty"`
+	DetailType   string   `json:"DetailType,omitempty"`
+	Detail       string   `json:"Detail,omitempty"`
+	EventBusName string   `json:"EventBusName,omitempty"`
+	Resources    []string `json:"Resources,omitempty"`
+}
+
+type putEventsInput struct {
+	Entries []putEventsEntry `json:"Entries" aws:"required,min=1,max=10"`
+}
+
+type putEventsResultEntry struct {
+	EventID   string `json:"EventId,omitempty"`
+	ErrorCode string `json:"ErrorCode,omitempty"`
+}
+
+type putEventsOutput struct {
+	FailedEntryCount int32                  `json:"FailedEntryCount"`
+	Entries          []putEventsResultEntry `json:"Entries,omitempty"`
+}
+
 // stubs records what the stub services were asked.
 type stubs struct {
 	mu sync.Mutex
@@ -62,7 +109,17 @@ type stubs struct {
 	invoked      []string
 	// lambdaFail names functions that fail with a function error.
 	lambdaFail map[string]bool
-	clk        clock.Clock
+	// lambdaPayloads are the payloads functions were invoked with.
+	lambdaPayloads []string
+	// jobPolls is how many GetJobRun calls see a run RUNNING before it
+	// ends in jobEnd (SUCCEEDED when "").
+	jobPolls  int
+	jobEnd    string
+	jobChecks []time.Time
+	// events are the entries PutEvents got; an entry with Source "fail"
+	// fails.
+	events []putEventsEntry
+	clk    clock.Clock
 }
 
 func (st *stubs) register(r *dispatch.Registry) {
@@ -75,6 +132,35 @@ func (st *stubs) register(r *dispatch.Registry) {
 				return nil, dispatch.NewError("IllegalSessionStateException", "Session is in PROVISIONING status")
 			}
 			return &stopSessionOutput{ID: in.ID}, nil
+		}),
+		dispatch.Handle("StartJobRun", func(ctx context.Context, in *startJobRunInput) (*startJobRunOutput, error) {
+			return &startJobRunOutput{JobRunID: "jr_" + in.JobName}, nil
+		}),
+		dispatch.Handle("GetJobRun", func(ctx context.Context, in *getJobRunInput) (*getJobRunOutput, error) {
+			st.mu.Lock()
+			defer st.mu.Unlock()
+			st.jobChecks = append(st.jobChecks, st.clk.Now())
+			state := "RUNNING"
+			if len(st.jobChecks) > st.jobPolls {
+				state = cmp.Or(st.jobEnd, "SUCCEEDED")
+			}
+			return &getJobRunOutput{JobRun: &jobRun{ID: in.RunID, JobName: in.JobName, JobRunState: state}}, nil
+		}))
+	r.AddService(dispatch.Spec{Name: "events", SigningName: "events", Protocols: []string{dispatch.JSON}, TargetPrefix: "AWSEvents", JSONVersion: "1.1", ValidationCode: "ValidationException"},
+		dispatch.Handle("PutEvents", func(ctx context.Context, in *putEventsInput) (*putEventsOutput, error) {
+			st.mu.Lock()
+			defer st.mu.Unlock()
+			out := &putEventsOutput{}
+			for _, e := range in.Entries {
+				st.events = append(st.events, e)
+				if e.Source == "fail" {
+					out.FailedEntryCount++
+					out.Entries = append(out.Entries, putEventsResultEntry{ErrorCode: "InternalFailure"})
+					continue
+				}
+				out.Entries = append(out.Entries, putEventsResultEntry{EventID: fmt.Sprintf("ev-%d", len(st.events))})
+			}
+			return out, nil
 		}))
 	r.AddService(dispatch.Spec{Name: "sns", SigningName: "sns", Protocols: []string{dispatch.Query}, APIVersion: "2010-03-31", ValidationCode: "InvalidParameter"},
 		dispatch.Handle("Publish", func(ctx context.Context, in *publishInput) (*publishOutput, error) {
@@ -88,6 +174,7 @@ func (st *stubs) register(r *dispatch.Registry) {
 			st.mu.Lock()
 			defer st.mu.Unlock()
 			st.invoked = append(st.invoked, in.FunctionName)
+			st.lambdaPayloads = append(st.lambdaPayloads, string(in.Payload))
 			for name := range st.lambdaFail {
 				if strings.Contains(in.FunctionName, name) {
 					return &invokeOutput{StatusCode: 200, FunctionError: "Unhandled", Payload: []byte(`{"errorType":"Exception","errorMessage":"boom"}`)}, nil
@@ -234,5 +321,46 @@ func jsonEq(t *testing.T, got, want string) {
 	wb, _ := json.Marshal(w)
 	if string(gb) != string(wb) {
 		t.Errorf("got %s, want %s", gb, wb)
+	}
+}
+
+// sdkResult checks that an optimized integration's request-response result
+// carries the Java SDK's metadata as AWS returns it — HttpStatusCode 200,
+// the request id in SdkResponseMetadata and in the x-amzn-RequestId header
+// — and returns the result without it, for comparison.
+func sdkResult(t *testing.T, got string) string {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(got), &m); err != nil {
+		t.Fatalf("result %q: %v", got, err)
+	}
+	httpMeta, _ := m["SdkHttpMetadata"].(map[string]any)
+	respMeta, _ := m["SdkResponseMetadata"].(map[string]any)
+	headers, _ := httpMeta["HttpHeaders"].(map[string]any)
+	all, _ := httpMeta["AllHttpHeaders"].(map[string]any)
+	id, _ := respMeta["RequestId"].(string)
+	if id == "" || httpMeta["HttpStatusCode"] != float64(200) || headers["x-amzn-RequestId"] != id || headers["Date"] == nil || len(all) != len(headers) {
+		t.Errorf("SDK metadata of %s", got)
+	}
+	delete(m, "SdkHttpMetadata")
+	delete(m, "SdkResponseMetadata")
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+// waitFor drains the runner until cond holds, for work that finishes on a
+// goroutine of its own (an Express execution's end); it gives up after
+// 10 s of real time.
+func (e *env) waitFor(cond func() bool) {
+	e.t.Helper()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(10 * time.Second)
+	for e.drain(); !cond(); e.drain() {
+		select {
+		case <-tick.C:
+		case <-deadline:
+			e.t.Fatal("timed out")
+		}
 	}
 }

@@ -5,9 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/shoal-dev/shoal/internal/asl"
+	"github.com/shoal-dev/shoal/internal/asl/value"
+	"github.com/shoal-dev/shoal/internal/clock"
 	"github.com/shoal-dev/shoal/internal/dispatch"
 	"github.com/shoal-dev/shoal/internal/sfn/engine"
 )
@@ -18,13 +22,16 @@ import (
 //
 //   - arn:aws:states:::aws-sdk:<service>:<action> calls any registered
 //     operation, Parameters in the SDK's PascalCase;
-//   - arn:aws:states:::sns:publish and arn:aws:states:::lambda:invoke are the
-//     optimized integrations, shaped as AWS shapes them.
+//   - the optimized integrations (the optimized table) are shaped as AWS
+//     shapes them, with the integration patterns each supports;
+//   - a Lambda function ARN as the Resource invokes the function with the
+//     state's input as its payload.
 //
 // Anything shoal lacks fails the task with States.TaskFailed and a cause
 // saying so — never a silent success.
 type Integrations struct {
 	Registry *dispatch.Registry
+	Clock    clock.Clock
 }
 
 var _ engine.Invoker = (*Integrations)(nil)
@@ -33,38 +40,102 @@ func taskFailed(format string, args ...any) engine.Outcome {
 	return engine.Outcome{Failure: &asl.Failure{Error: asl.ErrTaskFailed, Cause: fmt.Sprintf(format, args...)}}
 }
 
-// Invoke runs one task.
+// Integration patterns, as Resource suffixes.
+const (
+	patternRequestResponse = ""
+	patternCallback        = ".waitForTaskToken"
+	patternSync            = ".sync"
+	patternSync2           = ".sync:2"
+)
+
+// splitPattern splits an optimized or aws-sdk Resource's action from its
+// integration pattern: "startExecution.sync:2" is ("startExecution",
+// ".sync:2").
+func splitPattern(res string) (action, pattern string) {
+	for _, p := range []string{patternCallback, patternSync2, patternSync} {
+		if a, ok := strings.CutSuffix(res, p); ok {
+			return a, p
+		}
+	}
+	return res, patternRequestResponse
+}
+
+// syncPoll is how often a .sync task asks its service whether the job it
+// started has ended. AWS does not document its interval; shoal's is short
+// enough for a test's manual clock to step through and long enough not to
+// busy a real one.
+const syncPoll = 5 * time.Second
+
+// Invoke runs one task: its call, or a submitted .sync task's poll.
 func (in *Integrations) Invoke(ctx context.Context, x *engine.Execution, t *engine.Task) engine.Outcome {
-	rtype, res := engine.SplitResource(t.Resource)
-	if !strings.HasPrefix(t.Resource, "arn:") || !strings.Contains(t.Resource, ":states:::") {
-		return taskFailed("shoal does not run the resource '%s' yet: activities and Lambda function ARNs as a Resource are not supported; use arn:aws:states:::lambda:invoke", t.Resource)
-	}
-	// .waitForTaskToken makes the same call; the engine then waits for the
-	// token (in the Parameters as $$.Task.Token) to come back.
-	if strings.HasSuffix(res, ".waitForTaskToken") && t.Token == "" {
-		// Only the Standard engine makes task tokens; Express workflows do
-		// not support the callback pattern, as on AWS.
-		return taskFailed("the integration pattern of '%s' (.waitForTaskToken) is not supported by Express workflows", t.Resource)
-	}
-	res = strings.TrimSuffix(res, ".waitForTaskToken")
-	if strings.Contains(res, ".") {
-		return taskFailed("shoal does not support the integration pattern of '%s' yet (only request-response and .waitForTaskToken)", t.Resource)
-	}
-	params := decodeJSON(t.Parameters)
 	caller := dispatch.Caller{
 		AccountID: x.Account(), Region: x.Region(), Principal: assumedRole(x.RoleARN, x.Name),
 		InvokedBy: "states.amazonaws.com", UserAgent: "states.amazonaws.com",
 	}
-	switch {
-	case strings.HasPrefix(rtype, "aws-sdk:"):
-		reg, svc := dispatch.SDKService(strings.TrimPrefix(rtype, "aws-sdk:"))
-		return in.call(ctx, caller, reg, dispatch.Pascal(res), svc, params, nil)
-	case rtype == "sns" && res == "publish":
-		return in.call(ctx, caller, "sns", "Publish", "SNS", params, nil)
-	case rtype == "lambda" && res == "invoke":
-		return in.call(ctx, caller, "lambda", "Invoke", "Lambda", params, lambdaResult)
+	if t.Lambda() {
+		return in.invokeFunction(ctx, caller, t)
 	}
-	return taskFailed("shoal does not support the service integration '%s' yet", t.Resource)
+	rtype, res := engine.SplitResource(t.Resource)
+	if !strings.HasPrefix(t.Resource, "arn:") || !strings.Contains(t.Resource, ":states:::") {
+		return taskFailed("shoal does not run the resource '%s': a Task's Resource is an activity, a Lambda function or an arn:aws:states::: integration", t.Resource)
+	}
+	action, pattern := splitPattern(res)
+	if pattern != patternRequestResponse && t.Token == "" {
+		// Only the Standard engine makes task tokens; Express workflows
+		// support neither callbacks nor .sync, as on AWS.
+		return taskFailed("the integration pattern of '%s' (%s) is not supported by Express workflows", t.Resource, pattern)
+	}
+	params := decodeJSON(t.Parameters)
+	if sdk, ok := strings.CutPrefix(rtype, "aws-sdk:"); ok {
+		if pattern == patternSync || pattern == patternSync2 {
+			return taskFailed("AWS SDK integrations do not support the .sync pattern ('%s')", t.Resource)
+		}
+		reg, svc := dispatch.SDKService(sdk)
+		return in.call(ctx, caller, reg, dispatch.Pascal(action), svc, params)
+	}
+	o, ok := optimized[rtype+":"+action]
+	if !ok {
+		return taskFailed("shoal does not support the service integration '%s' yet", t.Resource)
+	}
+	if !slices.Contains(o.patterns, pattern) {
+		return taskFailed("the integration '%s' does not support the %s pattern", rtype+":"+action, pattern)
+	}
+	sync := pattern == patternSync || pattern == patternSync2
+	if t.Submitted {
+		if o.poll == nil {
+			return taskFailed("the integration '%s' cannot be polled", rtype+":"+action)
+		}
+		return o.poll(ctx, in, caller, t)
+	}
+	p, isObj := params.(map[string]any)
+	if !isObj {
+		return taskFailed("The Parameters of %s must be a JSON object", rtype+":"+action)
+	}
+	if o.params != nil {
+		o.params(x, p)
+	}
+	if sync && o.nested {
+		ctx = withParentTask(ctx, &engine.Parent{Token: t.Token, JSONData: pattern == patternSync2})
+	}
+	requestID := in.Registry.NewRequestID()
+	out, f := in.invoke(ctx, caller, o.service, o.operation, o.errPrefix, p, requestID)
+	if f != nil {
+		return engine.Outcome{Failure: f}
+	}
+	if o.metadata && !sync {
+		out = in.withMetadata(out, o, requestID)
+	}
+	r := result(out)
+	if o.result != nil {
+		r = o.result(out)
+	}
+	switch {
+	case sync && o.poll != nil:
+		r.Poll = syncPoll
+	case sync && o.nested:
+		r.Await = true
+	}
+	return r
 }
 
 // InProcess reports whether a task's call is served by a service in this
@@ -73,13 +144,19 @@ func (in *Integrations) Invoke(ctx context.Context, x *engine.Execution, t *engi
 // service that leaves the process (Lambda running a function process, an
 // HTTP endpoint) must answer false here once it exists.
 func (in *Integrations) InProcess(t *engine.Task) bool {
-	if !strings.Contains(t.Resource, ":states:::") || t.Activity() != "" {
+	if t.Activity() != "" {
 		return false
 	}
-	rtype, _ := engine.SplitResource(t.Resource)
-	svc := rtype
-	if r, ok := strings.CutPrefix(rtype, "aws-sdk:"); ok {
-		svc, _ = dispatch.SDKService(r)
+	svc := "lambda"
+	if !t.Lambda() {
+		if !strings.Contains(t.Resource, ":states:::") {
+			return false
+		}
+		rtype, _ := engine.SplitResource(t.Resource)
+		svc = rtype
+		if r, ok := strings.CutPrefix(rtype, "aws-sdk:"); ok {
+			svc, _ = dispatch.SDKService(r)
+		}
 	}
 	_, ok := in.Registry.Service(svc)
 	return ok
@@ -98,27 +175,38 @@ func assumedRole(roleARN, session string) string {
 	return strings.Replace(roleARN[:i], ":iam:", ":sts:", 1) + ":assumed-role/" + name + "/" + session
 }
 
-// call invokes service.operation with params; shape adapts the output of an
-// optimized integration.
-func (in *Integrations) call(ctx context.Context, caller dispatch.Caller, service, operation, pascalName string, params any, shape func(any) engine.Outcome) engine.Outcome {
+// call invokes service.operation with params and returns its output as the
+// task's result.
+func (in *Integrations) call(ctx context.Context, caller dispatch.Caller, service, operation, errPrefix string, params any) engine.Outcome {
+	out, f := in.invoke(ctx, caller, service, operation, errPrefix, params, in.Registry.NewRequestID())
+	if f != nil {
+		return engine.Outcome{Failure: f}
+	}
+	return result(out)
+}
+
+// invoke calls service.operation with params (a JSON object or nil) and
+// returns its output as JSON in the SDK's member names, or the task's
+// failure: a service error is <errPrefix>.<Code>Exception with AWS's cause
+// format.
+func (in *Integrations) invoke(ctx context.Context, caller dispatch.Caller, service, operation, errPrefix string, params any, requestID string) (any, *asl.Failure) {
 	if _, ok := in.Registry.Service(service); !ok {
-		return taskFailed("shoal does not implement the service '%s' yet, so %s:%s cannot run", service, service, operation)
+		return nil, &asl.Failure{Error: asl.ErrTaskFailed, Cause: fmt.Sprintf("shoal does not implement the service '%s' yet, so %s:%s cannot run", service, service, operation)}
 	}
 	op, ok := in.Registry.Op(service, operation)
 	if !ok {
-		return taskFailed("shoal's %s does not implement the operation %s yet", service, operation)
+		return nil, &asl.Failure{Error: asl.ErrTaskFailed, Cause: fmt.Sprintf("shoal's %s does not implement the operation %s yet", service, operation)}
 	}
 	inV := op.New()
 	if params != nil {
 		if _, isObj := params.(map[string]any); !isObj {
-			return taskFailed("The Parameters of %s:%s must be a JSON object", service, operation)
+			return nil, &asl.Failure{Error: asl.ErrTaskFailed, Cause: fmt.Sprintf("The Parameters of %s:%s must be a JSON object", service, operation)}
 		}
 		// Strict, with blobs as text: see dispatch.DecodeOptions.
 		if err := dispatch.InputFromJSON(params, inV, dispatch.DecodeOptions{Strict: true, TextBlobs: true}); err != nil {
-			return engine.Outcome{Failure: &asl.Failure{Error: asl.ErrRuntime, Cause: fmt.Sprintf("Invalid parameters for %s:%s: %v", service, operation, err)}}
+			return nil, &asl.Failure{Error: asl.ErrRuntime, Cause: fmt.Sprintf("Invalid parameters for %s:%s: %v", service, operation, err)}
 		}
 	}
-	requestID := in.Registry.NewRequestID()
 	out, err := in.Registry.Invoke(ctx, caller, requestID, op, inV)
 	if err != nil {
 		e, _ := dispatch.AsError(err)
@@ -128,53 +216,20 @@ func (in *Integrations) call(ctx context.Context, caller dispatch.Caller, servic
 			// where the service's own code has none (S3.NoSuchKeyException).
 			code += "Exception"
 		}
-		return engine.Outcome{Failure: &asl.Failure{
-			Error: pascalName + "." + code,
-			Cause: fmt.Sprintf("%s (Service: %s, Status Code: %d, Request ID: %s)", e.Message, pascalName, e.HTTPStatus(), requestID),
-		}}
+		return nil, &asl.Failure{
+			Error: errPrefix + "." + code,
+			Cause: fmt.Sprintf("%s (Service: %s, Status Code: %d, Request ID: %s)", e.Message, errPrefix, e.HTTPStatus(), requestID),
+		}
 	}
-	v := dispatch.OutputToJSON(out)
-	if shape != nil {
-		return shape(v)
-	}
-	return result(v)
+	return dispatch.OutputToJSON(out), nil
 }
 
 func result(v any) engine.Outcome {
-	b, err := json.Marshal(v)
+	s, err := value.Compact(v)
 	if err != nil {
 		return taskFailed("the result could not be encoded: %v", err)
 	}
-	return engine.Outcome{Result: b}
-}
-
-// lambdaResult shapes Invoke's output as the optimized integration returns
-// it: the Payload parsed as JSON; a function error fails the task with the
-// function's errorType (or Lambda.Unknown) and the payload as the cause.
-func lambdaResult(v any) engine.Outcome {
-	m, _ := v.(map[string]any)
-	payload, _ := m["Payload"].(string)
-	if fe, _ := m["FunctionError"].(string); fe != "" {
-		var p struct {
-			ErrorType string `json:"errorType"`
-		}
-		_ = json.Unmarshal([]byte(payload), &p)
-		name := p.ErrorType
-		if name == "" {
-			name = "Lambda.Unknown"
-		}
-		return engine.Outcome{Failure: &asl.Failure{Error: name, Cause: payload}}
-	}
-	if payload != "" {
-		m["Payload"] = decodeJSON([]byte(payload))
-	}
-	if _, ok := m["ExecutedVersion"]; !ok {
-		m["ExecutedVersion"] = "$LATEST"
-	}
-	if _, ok := m["StatusCode"]; !ok {
-		m["StatusCode"] = 200
-	}
-	return result(m)
+	return engine.Outcome{Result: json.RawMessage(s)}
 }
 
 // decodeJSON decodes Parameters or a Lambda Payload, numbers as
@@ -214,13 +269,23 @@ func checkResources(m *asl.Machine) string {
 			return // a JSONata expression is resolved when the state runs
 		}
 		if sdkResource.MatchString(r) || activityResource.MatchString(r) || lambdaResource.MatchString(r) ||
-			(!strings.Contains(r, ":aws-sdk:") && optimizedRsrc.MatchString(r)) {
+			(!strings.Contains(r, ":aws-sdk:") && optimizedRsrc.MatchString(r) && supportsPattern(r)) {
 			return
 		}
 		diags = append(diags, asl.Diagnostic{Severity: asl.SeverityError, Code: asl.CodeSchema, Location: loc + "/Resource",
 			Message: fmt.Sprintf("The resource provided %s is not recognized. The value is not a valid resource ARN, or the resource is not available in this region.", r)})
 	})
 	return asl.InvalidDefinitionMessage(diags)
+}
+
+// supportsPattern reports whether an optimized integration shoal knows
+// supports the integration pattern a Resource asks for; one shoal does not
+// know is taken as written (it fails when it runs).
+func supportsPattern(resource string) bool {
+	rtype, res := engine.SplitResource(resource)
+	action, pattern := splitPattern(res)
+	o, ok := optimized[rtype+":"+action]
+	return !ok || slices.Contains(o.patterns, pattern)
 }
 
 // walkStates calls f for each state of a definition, nested ones included.

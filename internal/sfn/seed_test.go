@@ -64,7 +64,7 @@ func TestSeedGlueStopSession(t *testing.T) {
 	if d.Status != "SUCCEEDED" || d.Output == nil {
 		t.Fatalf("status %s output %v error %s cause %s", d.Status, d.Output, d.Error, d.Cause)
 	}
-	jsonEq(t, *d.Output, `{"MessageId":"msg-1"}`)
+	jsonEq(t, sdkResult(t, *d.Output), `{"MessageId":"msg-1"}`)
 	if len(e.stubs.published) != 1 {
 		t.Fatalf("published %d messages", len(e.stubs.published))
 	}
@@ -112,7 +112,7 @@ func TestSeedGlueStopSession(t *testing.T) {
 	if s := evs[0].ExecutionStartedEventDetails; s == nil || s.RoleArn != role || !strings.Contains(s.Input, sessionID) {
 		t.Errorf("ExecutionStarted details %+v", s)
 	}
-	if s := evs[19].ExecutionSucceededEventDetails; s == nil || s.Output != `{"MessageId":"msg-1"}` {
+	if s := evs[19].ExecutionSucceededEventDetails; s == nil || s.Output != *d.Output {
 		t.Errorf("ExecutionSucceeded details %+v", s)
 	}
 }
@@ -158,7 +158,7 @@ func TestSeedWordPressSuccess(t *testing.T) {
 	if d.Status != "SUCCEEDED" {
 		t.Fatalf("status %s %s %s", d.Status, d.Error, d.Cause)
 	}
-	jsonEq(t, *d.Output, `{"ExecutedVersion":"$LATEST","Payload":{"statusCode":200,"body":"ok"},"StatusCode":200}`)
+	jsonEq(t, sdkResult(t, *d.Output), `{"ExecutedVersion":"$LATEST","Payload":{"statusCode":200,"body":"ok"},"StatusCode":200}`)
 	if len(e.stubs.invoked) != 2 || !strings.HasSuffix(e.stubs.invoked[0], "data_wordpressapi_raw:$LATEST") || !strings.HasSuffix(e.stubs.invoked[1], "data_wordpressapi_bronze:$LATEST") {
 		t.Errorf("invoked %v", e.stubs.invoked)
 	}

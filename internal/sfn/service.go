@@ -51,7 +51,7 @@ func New(cfg Config) *Service {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Service{st: cfg.Store, clock: cfg.Clock, log: cfg.Logger, registry: cfg.Registry}
-	integrations := &Integrations{Registry: cfg.Registry}
+	integrations := &Integrations{Registry: cfg.Registry, Clock: cfg.Clock}
 	s.integrations = integrations
 	s.engine = engine.New(engine.Config{
 		Store: cfg.Store, Clock: cfg.Clock, Logger: cfg.Logger,
@@ -484,6 +484,7 @@ func (s *Service) StartExecution(ctx context.Context, in *StartExecutionInput) (
 			ARN: arn, StateMachineARN: m.ARN, StateMachine: m.Name, Name: name, RoleARN: t.roleARN,
 			Definition: t.definitionKey, TraceHeader: in.TraceHeader, Input: input, StartDate: now,
 			VersionARN: t.versionARN, AliasARN: t.aliasARN, Logging: executionLogging(m.Logging),
+			Parent: parentTask(ctx), StartedBy: startedBy(input),
 		}
 		prep, err := s.engine.Prepare(machine, x)
 		if err != nil {
@@ -491,24 +492,23 @@ func (s *Service) StartExecution(ctx context.Context, in *StartExecutionInput) (
 		}
 		var out *StartExecutionOutput
 		err = s.st.Update(ctx, func(tx store.Tx) error {
-			cur, err := s.resolveTarget(ctx, tx, in.StateMachineArn, draw)
-			if err != nil {
+			if err := s.sameTarget(ctx, tx, in.StateMachineArn, draw, t); err != nil {
 				return err
 			}
-			if cur.definitionKey != t.definitionKey || cur.roleARN != t.roleARN || cur.versionARN != t.versionARN {
-				return errMachineChanged
-			}
-			if prev, err := engine.Get(ctx, tx, arn); err == nil {
+			err := s.engine.Insert(ctx, tx, prep)
+			if errors.Is(err, engine.ErrExists) {
+				prev, err := engine.Get(ctx, tx, arn)
+				if err != nil {
+					return err
+				}
 				// The same name and input while it runs is the same request.
 				if prev.Status == engine.StatusRunning && prev.Input == input {
 					out = &StartExecutionOutput{ExecutionArn: arn, StartDate: prev.StartDate}
 					return nil
 				}
 				return errExecutionAlreadyExists(arn)
-			} else if !errors.Is(err, engine.ErrNotFound) {
-				return err
 			}
-			if err := s.engine.Insert(ctx, tx, prep); err != nil {
+			if err != nil {
 				return err
 			}
 			out = &StartExecutionOutput{ExecutionArn: arn, StartDate: now}
@@ -524,6 +524,19 @@ func (s *Service) StartExecution(ctx context.Context, in *StartExecutionInput) (
 		return out, nil
 	}
 	return nil, errConflict(in.StateMachineArn)
+}
+
+// startedBy is the parent execution a nested one names in its input, as
+// the guide's nested workflows do: AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID
+// (usually "$$.Execution.Id").
+func startedBy(input string) string {
+	var in struct {
+		ID string `json:"AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID"`
+	}
+	if !strings.Contains(input, "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID") || json.Unmarshal([]byte(input), &in) != nil {
+		return ""
+	}
+	return in.ID
 }
 
 // errMachineChanged: the state machine changed between the read and the

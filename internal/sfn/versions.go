@@ -337,6 +337,28 @@ func (s *Service) resolveTarget(ctx context.Context, tx store.Tx, arn string, dr
 	return t, nil
 }
 
+// sameTarget checks, inside StartExecution's transaction, that arn still
+// names the target t the execution was prepared for, else errMachineChanged.
+// A machine ARN whose record has the version t was read at is unchanged
+// without decoding the record again (this runs on the store's one writer);
+// otherwise the target is resolved anew and compared.
+func (s *Service) sameTarget(ctx context.Context, tx store.Tx, arn string, draw int, t *target) error {
+	if t.versionARN == "" && t.aliasARN == "" {
+		r, err := tx.RecordGet(ctx, tableMachine, arn)
+		if err == nil && r.Version == t.m.rev {
+			return nil
+		}
+	}
+	cur, err := s.resolveTarget(ctx, tx, arn, draw)
+	if err != nil {
+		return err
+	}
+	if cur.definitionKey != t.definitionKey || cur.roleARN != t.roleARN || cur.versionARN != t.versionARN {
+		return errMachineChanged
+	}
+	return nil
+}
+
 // describeVersion is DescribeStateMachine on a version ARN: "If you
 // specify a state machine version ARN, this API returns details about that
 // version" — its definition, role, revision and description; logging and

@@ -25,6 +25,14 @@ type Outcome struct {
 	// Callback: the outcome came with the task token (SendTaskSuccess,
 	// SendTaskFailure), not from the call that submitted the task.
 	Callback bool `json:"callback,omitempty"`
+	// Poll, on a .sync task's successful outcome: the work it started has
+	// not ended yet; the engine asks again (Invoke with Task.Submitted
+	// set) after this long. Zero when the end is reported by itself.
+	Poll time.Duration `json:"poll,omitempty"`
+	// Await, on a .sync task's successful outcome: the end of the work it
+	// started will come back through Complete (a nested execution's
+	// report). A .sync outcome with neither Poll nor Await is final.
+	Await bool `json:"await,omitempty"`
 }
 
 // Invoker runs a Task state's resource: the service integrations.
@@ -155,12 +163,18 @@ func (e *Engine) Prepare(m *asl.Machine, x *Execution) (*Prepared, error) {
 	return p, nil
 }
 
+// ErrExists is Insert's error for an ARN that names an execution already.
+var ErrExists = errors.New("sfn engine: execution exists")
+
 // Insert writes a prepared execution inside the caller's transaction: its
-// record (the ARN must be new), its first events, its next job and its
-// timeout job.
+// record, its first events, its next job and its timeout job. If the ARN
+// is taken it writes nothing and returns ErrExists, so StartExecution need
+// not read first to find out.
 func (e *Engine) Insert(ctx context.Context, tx store.Tx, p *Prepared) error {
 	rec := *p.rec
-	if err := tx.RecordInsert(ctx, &rec); err != nil {
+	if err := tx.RecordInsert(ctx, &rec); errors.Is(err, store.ErrConflict) {
+		return ErrExists
+	} else if err != nil {
 		return fmt.Errorf("sfn engine: insert execution: %w", err)
 	}
 	p.x.version = rec.Version
@@ -173,6 +187,9 @@ func (e *Engine) Insert(ctx context.Context, tx store.Tx, p *Prepared) error {
 		}
 	}
 	if err := writeTokens(ctx, tx, p.tokens, p.x.StartDate); err != nil {
+		return err
+	}
+	if err := putParentJob(ctx, tx, p.x); err != nil {
 		return err
 	}
 	if err := p.tel.write(ctx, tx, p.x, p.x.StartDate); err != nil {
@@ -230,6 +247,9 @@ func (e *Engine) Handle(ctx context.Context, j store.Job) error {
 	if arn, ok := strings.CutSuffix(j.ID, timeoutSuffix); ok {
 		return e.timeout(ctx, j, arn)
 	}
+	if strings.HasSuffix(j.ID, parentSuffix) {
+		return e.reportToParent(ctx, j)
+	}
 	for range 5 {
 		err := e.handleOnce(ctx, j)
 		if !errors.Is(err, store.ErrConflict) {
@@ -268,7 +288,7 @@ func (e *Engine) handleOnce(ctx context.Context, j store.Job) error {
 			return tx.JobPut(ctx, &store.Job{Queue: Queue, ID: x.ARN, Due: x.Cursor.Until})
 		})
 	}
-	calls := pendingCalls(&x.Cursor, nil)
+	calls := pendingCalls(&x.Cursor, now, nil)
 	inTx := false
 	for _, t := range calls {
 		if e.invoker.InProcess(t) {
@@ -281,7 +301,7 @@ func (e *Engine) handleOnce(ctx context.Context, j store.Job) error {
 		t.Outcome = &o
 	}
 	if inTx {
-		return e.stepInTx(ctx, j, x, m, calls)
+		return e.stepInTx(ctx, j, x, m, now, calls)
 	}
 	if len(calls) > 0 {
 		now = e.clock.Now()
@@ -327,7 +347,7 @@ func (e *Engine) handleOnce(ctx context.Context, j store.Job) error {
 // what the called services write commits with the outcome — or, on a crash
 // or a conflict, neither does. Outcomes of calls that left the process are
 // already on x's tasks.
-func (e *Engine) stepInTx(ctx context.Context, j store.Job, read *Execution, m *asl.Machine, external []*Task) error {
+func (e *Engine) stepInTx(ctx context.Context, j store.Job, read *Execution, m *asl.Machine, now time.Time, external []*Task) error {
 	return e.st.Update(ctx, func(tx store.Tx) error {
 		// fn may run more than once: start from the stored execution each
 		// time, and check it is the one the outside calls were made for.
@@ -345,7 +365,7 @@ func (e *Engine) stepInTx(ctx context.Context, j store.Job, read *Execution, m *
 			return err
 		}
 		joined := store.WithTx(ctx, tx)
-		for i, t := range pendingCalls(&x.Cursor, nil) {
+		for i, t := range pendingCalls(&x.Cursor, now, nil) {
 			if o := external[i].Outcome; o != nil {
 				t.Outcome = o
 				continue
@@ -421,6 +441,9 @@ func writeStep(ctx context.Context, tx store.Tx, x *Execution, r *store.Record, 
 	}
 	if next != nil {
 		return tx.JobPut(ctx, &store.Job{Queue: Queue, ID: x.ARN, Due: *next})
+	}
+	if err := putParentJob(ctx, tx, x); err != nil {
+		return err
 	}
 	if x.Status != StatusRunning {
 		for _, id := range []string{x.ARN, x.ARN + timeoutSuffix} {

@@ -38,6 +38,14 @@ const (
 	EventMapIterationAborted    = "MapIterationAborted"
 	EventTaskStateAborted       = "TaskStateAborted"
 	EventWaitStateAborted       = "WaitStateAborted"
+
+	// A Task whose Resource is a Lambda function ARN writes these instead
+	// of the Task* events.
+	EventLambdaFunctionScheduled = "LambdaFunctionScheduled"
+	EventLambdaFunctionStarted   = "LambdaFunctionStarted"
+	EventLambdaFunctionSucceeded = "LambdaFunctionSucceeded"
+	EventLambdaFunctionFailed    = "LambdaFunctionFailed"
+	EventLambdaFunctionTimedOut  = "LambdaFunctionTimedOut"
 )
 
 // HistoryEvent is one event of an execution's history, exactly the
@@ -71,6 +79,11 @@ type HistoryEvent struct {
 	ActivityFailedEventDetails    *ErrorDetails                   `json:"activityFailedEventDetails,omitempty"`
 	ActivityTimedOutEventDetails  *ErrorDetails                   `json:"activityTimedOutEventDetails,omitempty"`
 
+	LambdaFunctionScheduledEventDetails *LambdaFunctionScheduledEventDetails `json:"lambdaFunctionScheduledEventDetails,omitempty"`
+	LambdaFunctionSucceededEventDetails *ExecutionSucceededEventDetails      `json:"lambdaFunctionSucceededEventDetails,omitempty"`
+	LambdaFunctionFailedEventDetails    *ErrorDetails                        `json:"lambdaFunctionFailedEventDetails,omitempty"`
+	LambdaFunctionTimedOutEventDetails  *ErrorDetails                        `json:"lambdaFunctionTimedOutEventDetails,omitempty"`
+
 	MapStateStartedEventDetails       *MapStateStartedEventDetails `json:"mapStateStartedEventDetails,omitempty"`
 	MapIterationStartedEventDetails   *MapIterationEventDetails    `json:"mapIterationStartedEventDetails,omitempty"`
 	MapIterationSucceededEventDetails *MapIterationEventDetails    `json:"mapIterationSucceededEventDetails,omitempty"`
@@ -85,6 +98,15 @@ type ActivityScheduledEventDetails struct {
 	InputDetails       *DataDetails `json:"inputDetails,omitempty"`
 	TimeoutInSeconds   int64        `json:"timeoutInSeconds,omitempty"`
 	HeartbeatInSeconds int64        `json:"heartbeatInSeconds,omitempty"`
+}
+
+// LambdaFunctionScheduledEventDetails is the model's shape of the same
+// name.
+type LambdaFunctionScheduledEventDetails struct {
+	Resource         string       `json:"resource"`
+	Input            string       `json:"input,omitempty"`
+	InputDetails     *DataDetails `json:"inputDetails,omitempty"`
+	TimeoutInSeconds int64        `json:"timeoutInSeconds,omitempty"`
 }
 
 // ActivityStartedEventDetails is the model's shape of the same name.
@@ -233,6 +255,16 @@ func (e HistoryEvent) WithoutData() HistoryEvent {
 		c := *d
 		c.Output, c.OutputDetails = "", nil
 		e.ActivitySucceededEventDetails = &c
+	}
+	if d := e.LambdaFunctionScheduledEventDetails; d != nil {
+		c := *d
+		c.Input, c.InputDetails = "", nil
+		e.LambdaFunctionScheduledEventDetails = &c
+	}
+	if d := e.LambdaFunctionSucceededEventDetails; d != nil {
+		c := *d
+		c.Output, c.OutputDetails = "", nil
+		e.LambdaFunctionSucceededEventDetails = &c
 	}
 	return e
 }

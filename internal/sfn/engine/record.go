@@ -82,8 +82,22 @@ type Execution struct {
 	// RedriveTokens are the clientTokens of the last successful redrives,
 	// so a retried RedriveExecution request is answered, not refused.
 	RedriveTokens []RedriveToken `json:"redriveTokens,omitempty"`
+	// Parent is the task of another execution that started this one with
+	// states:startExecution.sync (or .sync:2) and waits for it to end.
+	Parent *Parent `json:"parent,omitempty"`
+	// StartedBy is the execution that started this one, from the input's
+	// AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID (nested workflows).
+	StartedBy string `json:"startedBy,omitempty"`
 
 	version int64 // the store record's version, guarding the write back
+}
+
+// Parent is the waiting task of the execution that started this one.
+type Parent struct {
+	Token string `json:"token"`
+	// JSONData: the task is .sync:2, which gets Input and Output as JSON
+	// rather than as strings.
+	JSONData bool `json:"jsonData,omitempty"`
 }
 
 // Resume is the top-level state an execution ended in without success.
@@ -190,9 +204,17 @@ type Task struct {
 	// Token is the task token of a task that completes by callback (an
 	// activity, or .waitForTaskToken); "" for a request-response call.
 	Token string `json:"token,omitempty"`
-	// Submitted: a .waitForTaskToken call went out and the task now waits
-	// for SendTaskSuccess or SendTaskFailure.
+	// Submitted: a .waitForTaskToken or .sync call went out and the task
+	// now waits for SendTaskSuccess or SendTaskFailure, the end of the
+	// work it started, or its next poll.
 	Submitted bool `json:"submitted,omitempty"`
+	// Submission is what the call that submitted a .sync task returned
+	// (a job's id, say): each poll gets it.
+	Submission json.RawMessage `json:"submission,omitempty"`
+	// PollDue is when a submitted .sync task asks its service again
+	// whether the work it started has ended; zero when the end comes by
+	// itself (a nested execution reports it).
+	PollDue time.Time `json:"pollDue,omitzero"`
 	// Deadline (TimeoutSeconds) and HeartbeatDue (HeartbeatSeconds after the
 	// last sign of life) end the task with States.Timeout or
 	// States.HeartbeatTimeout; zero when not set.
@@ -213,6 +235,22 @@ func (t *Task) Activity() string {
 
 // Callback reports whether the task completes by a task token.
 func (t *Task) Callback() bool { return t.Token != "" }
+
+// Sync reports whether the task runs a job to its end: the .sync and
+// .sync:2 integration patterns.
+func (t *Task) Sync() bool { return isSync(t.Resource) }
+
+func isSync(resource string) bool {
+	return strings.HasSuffix(resource, ".sync") || strings.HasSuffix(resource, ".sync:2")
+}
+
+// Lambda reports whether the task's Resource is a Lambda function ARN.
+func (t *Task) Lambda() bool { return isLambdaARN(t.Resource) }
+
+func isLambdaARN(resource string) bool {
+	p := strings.SplitN(resource, ":", 7)
+	return len(p) >= 7 && p[0] == "arn" && p[2] == "lambda" && p[5] == "function"
+}
 
 // Region is the region of the execution, from its ARN.
 func (x *Execution) Region() string { return arnField(x.ARN, 3) }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/shoal-dev/shoal/internal/asl"
+	"github.com/shoal-dev/shoal/internal/asl/value"
 )
 
 // step is one step's worth of interpretation: pure, no I/O. It moves the
@@ -93,12 +94,13 @@ func decodeJSON(b []byte) any {
 	return v
 }
 
+// compact renders v as AWS writes JSON (value.Compact: no HTML escaping).
 func compact(v any) string {
-	b, err := json.Marshal(v)
+	s, err := value.Compact(v)
 	if err != nil {
 		return "null"
 	}
-	return string(b)
+	return s
 }
 
 // emit appends an event. At the top level it follows the event before it;
@@ -232,6 +234,12 @@ func (s *step) runFrame(fr *frame) (*time.Time, error) {
 			due, expired := s.taskTimers(fr)
 			if expired {
 				continue
+			}
+			if t.Submitted && !t.PollDue.IsZero() {
+				if !s.now.Before(t.PollDue) {
+					return &s.now, nil // a .sync poll to make
+				}
+				return earliest(due, &t.PollDue), nil
 			}
 			if t.Activity() != "" || t.Submitted {
 				return due, nil // a worker or a callback ends it, or a timer
@@ -465,7 +473,9 @@ func (s *step) schedule(fr *frame, d *asl.RunTask) {
 		t.Deadline = s.now.Add(time.Duration(d.TimeoutSeconds) * time.Second)
 	}
 	activity := t.Activity() != ""
-	if activity || strings.HasSuffix(d.Resource, ".waitForTaskToken") {
+	// A .sync task has a token too, never shown to the state machine: the
+	// nested execution it starts reports its end with it.
+	if activity || strings.HasSuffix(d.Resource, ".waitForTaskToken") || t.Sync() {
 		t.Token = fr.token
 		if t.Token == "" { // a Resource that was an expression
 			t.Token = s.newToken(s.x.ARN)
@@ -475,12 +485,18 @@ func (s *step) schedule(fr *frame, d *asl.RunTask) {
 		}
 	}
 	fr.token = ""
-	if activity {
+	switch {
+	case activity:
 		s.emit(fr, HistoryEvent{Type: EventActivityScheduled, ActivityScheduledEventDetails: &ActivityScheduledEventDetails{
 			Resource: d.Resource, Input: params, InputDetails: &DataDetails{},
 			TimeoutInSeconds: d.TimeoutSeconds, HeartbeatInSeconds: d.HeartbeatSeconds,
 		}})
-	} else {
+	case t.Lambda():
+		s.emit(fr, HistoryEvent{Type: EventLambdaFunctionScheduled, LambdaFunctionScheduledEventDetails: &LambdaFunctionScheduledEventDetails{
+			Resource: d.Resource, Input: params, InputDetails: &DataDetails{}, TimeoutInSeconds: d.TimeoutSeconds,
+		}})
+		s.emit(fr, HistoryEvent{Type: EventLambdaFunctionStarted})
+	default:
 		rtype, res := SplitResource(d.Resource)
 		s.emit(fr, HistoryEvent{Type: EventTaskScheduled, TaskScheduledEventDetails: &TaskScheduledEventDetails{
 			ResourceType: rtype, Resource: res, Region: s.x.Region(), Parameters: params,
@@ -504,14 +520,27 @@ func (s *step) taskDone(fr *frame) error {
 	t.Outcome = nil
 	activity := t.Activity() != ""
 	rtype, res := SplitResource(t.Resource)
+	if t.Submitted && o.Poll > 0 && o.Failure == nil {
+		// A .sync poll: the work has not ended yet.
+		t.PollDue = s.now.Add(o.Poll)
+		return nil
+	}
 	if t.Token != "" && !activity && !t.Submitted && !o.Callback && o.Failure == nil {
-		// The call of a .waitForTaskToken task went out: the task now waits
-		// for its token to come back.
+		// The call of a .waitForTaskToken or .sync task went out: the task
+		// now waits for its token to come back, or for a poll to find the
+		// work it started ended.
 		s.emit(fr, HistoryEvent{Type: EventTaskSubmitted, TaskSubmittedEventDetails: &TaskSucceededEventDetails{
 			ResourceType: rtype, Resource: res, Output: string(o.Result), OutputDetails: &DataDetails{},
 		}})
 		t.Submitted = true
-		return nil
+		switch {
+		case o.Poll > 0:
+			t.Submission, t.PollDue = o.Result, s.now.Add(o.Poll)
+			return nil
+		case !t.Sync() || o.Await:
+			return nil
+		}
+		// A .sync job that ended with its submission: done.
 	}
 	if o.Failure == nil && !t.Deadline.IsZero() && s.now.After(t.Deadline) {
 		// The answer came after TimeoutSeconds: the task timed out.
@@ -529,6 +558,10 @@ func (s *step) taskDone(fr *frame) error {
 	c.Task = nil
 	if f := o.Failure; f != nil {
 		switch {
+		case t.Lambda() && o.TimedOut:
+			s.emit(fr, HistoryEvent{Type: EventLambdaFunctionTimedOut, LambdaFunctionTimedOutEventDetails: &ErrorDetails{Error: f.Error, Cause: f.Cause}})
+		case t.Lambda():
+			s.emit(fr, HistoryEvent{Type: EventLambdaFunctionFailed, LambdaFunctionFailedEventDetails: &ErrorDetails{Error: f.Error, Cause: f.Cause}})
 		case activity && o.TimedOut:
 			s.emit(fr, HistoryEvent{Type: EventActivityTimedOut, ActivityTimedOutEventDetails: &ErrorDetails{Error: f.Error, Cause: f.Cause}})
 		case activity:
@@ -544,11 +577,16 @@ func (s *step) taskDone(fr *frame) error {
 		}
 		return s.decide(fr)(fr.m.TaskFailed(c.State, input, *f, s.env(fr)))
 	}
-	if activity {
+	switch {
+	case activity:
 		s.emit(fr, HistoryEvent{Type: EventActivitySucceeded, ActivitySucceededEventDetails: &ExecutionSucceededEventDetails{
 			Output: string(o.Result), OutputDetails: &DataDetails{},
 		}})
-	} else {
+	case t.Lambda():
+		s.emit(fr, HistoryEvent{Type: EventLambdaFunctionSucceeded, LambdaFunctionSucceededEventDetails: &ExecutionSucceededEventDetails{
+			Output: string(o.Result), OutputDetails: &DataDetails{},
+		}})
+	default:
 		s.emit(fr, HistoryEvent{Type: EventTaskSucceeded, TaskSucceededEventDetails: &TaskSucceededEventDetails{
 			ResourceType: rtype, Resource: res, Output: string(o.Result), OutputDetails: &DataDetails{},
 		}})
@@ -743,17 +781,22 @@ func (s *step) abort(fr *frame) {
 }
 
 // pendingCalls lists the tasks of the cursor tree whose call is to be made
-// now, in the order the step reports them.
-func pendingCalls(c *Cursor, out []*Task) []*Task {
+// at now — a first call, or a .sync task's poll — in the order the step
+// reports them.
+func pendingCalls(c *Cursor, now time.Time, out []*Task) []*Task {
 	switch c.Phase {
 	case phaseTask:
-		if t := c.Task; t.Outcome == nil && t.Activity() == "" && !t.Submitted {
+		t := c.Task
+		if t.Outcome != nil || t.Activity() != "" {
+			break
+		}
+		if !t.Submitted || (!t.PollDue.IsZero() && !now.Before(t.PollDue)) {
 			out = append(out, t)
 		}
 	case phaseFork:
 		for _, ch := range c.Fork.Children {
 			if ch.Cursor.Phase != phaseDone {
-				out = pendingCalls(&ch.Cursor, out)
+				out = pendingCalls(&ch.Cursor, now, out)
 			}
 		}
 	}

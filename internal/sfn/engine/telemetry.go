@@ -72,7 +72,7 @@ type Metric struct {
 func errorLevel(typ string) bool {
 	switch typ {
 	case EventExecutionAborted, EventExecutionFailed, EventExecutionTimedOut, EventFailStateEntered,
-		"LambdaFunctionFailed", "LambdaFunctionScheduleFailed", "LambdaFunctionStartFailed", "LambdaFunctionTimedOut",
+		EventLambdaFunctionFailed, "LambdaFunctionScheduleFailed", "LambdaFunctionStartFailed", EventLambdaFunctionTimedOut,
 		EventMapIterationAborted, EventMapIterationFailed, EventMapStateAborted, EventMapStateFailed,
 		EventParallelStateAborted, EventParallelStateFailed, EventTaskFailed, "TaskStartFailed",
 		EventTaskStateAborted, "TaskSubmitFailed", EventTaskTimedOut, EventWaitStateAborted:
@@ -232,3 +232,4 @@ func (t *telemetry) write(ctx context.Context, tx store.Tx, x *Execution, now ti
 	}
 	return nil
 }
+

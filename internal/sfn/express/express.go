@@ -101,6 +101,9 @@ type Params struct {
 	Input           string // JSON
 	Machine         *asl.Machine
 	StartDate       time.Time
+	// OnEnd, when set, is called once with the result after the execution
+	// ends, on a goroutine of its own (it may block on a store).
+	OnEnd func(Result)
 }
 
 // Result is how an execution ended.
@@ -286,6 +289,9 @@ func (x *execution) end(status string, output any, f *asl.Failure) {
 	delete(x.r.running, x)
 	x.r.mu.Unlock()
 	close(x.doneCh)
+	if x.p.OnEnd != nil {
+		go x.p.OnEnd(x.result)
+	}
 }
 
 func (x *execution) event() int64 {
