@@ -25,6 +25,10 @@ type Admin struct {
 	Services func() map[string]string
 	// Reset empties all state.
 	Reset func(ctx context.Context) error
+	// ClockMoving, when set, is told where a manual clock is about to be
+	// advanced to, before any timer runs (the server keeps it, so a
+	// restart resumes there).
+	ClockMoving func(ctx context.Context, to time.Time) error
 }
 
 func (a *Admin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -80,7 +84,14 @@ func (a *Admin) advance(w http.ResponseWriter, r *http.Request) {
 		adminError(w, http.StatusBadRequest, fmt.Sprintf("seconds must be between 0 and 100 years, got %v", s))
 		return
 	}
-	m.Advance(time.Duration(s * float64(time.Second)))
+	to := m.Now().Add(time.Duration(s * float64(time.Second)))
+	if a.ClockMoving != nil {
+		if err := a.ClockMoving(r.Context(), to); err != nil {
+			adminError(w, http.StatusInternalServerError, err.Error())
+			return
+		}
+	}
+	m.AdvanceTo(to)
 	writeJSON(w, http.StatusOK, a.clockState())
 }
 

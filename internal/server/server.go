@@ -82,6 +82,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, store: st}
+	if err := restoreClock(ctx, st, cfg.Clock); err != nil {
+		return nil, errors.Join(err, st.Close())
+	}
 	s.registry = dispatch.NewRegistry(cfg.Clock.Now, uuid.NewString)
 
 	eventBus := events.New(events.Config{Store: st, Clock: cfg.Clock, Logger: cfg.Logger})
@@ -100,7 +103,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	for _, svc := range s.services {
 		svc.Register(s.registry)
 	}
-	admin := &gateway.Admin{Version: cfg.Version, Clock: cfg.Clock, Services: s.health, Reset: s.reset}
+	admin := &gateway.Admin{Version: cfg.Version, Clock: cfg.Clock, Services: s.health, Reset: s.reset, ClockMoving: s.saveClock}
 	s.http = &http.Server{
 		Handler:           gateway.New(gateway.Config{Registry: s.registry, Logger: cfg.Logger, Credentials: cfg.Credentials, Admin: admin}),
 		ReadHeaderTimeout: 10 * time.Second,

@@ -101,3 +101,32 @@ func TestAuthVerify(t *testing.T) {
 		t.Errorf("wrong secret: %v", err)
 	}
 }
+
+// A manual clock resumes where it was after SIGKILL, not at --clock-start:
+// a Wait planned before the kill ends when it was due, not later.
+func TestManualClockSurvivesKill(t *testing.T) {
+	requireTool(t, "aws", "--version")
+	s := Start(t, "--clock", "manual", "--clock-start", "2024-06-11T12:00:00Z")
+	var sm struct{ StateMachineArn string }
+	def := `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3600,"End":true}}}`
+	out := s.MustAWS("stepfunctions", "create-state-machine", "--name", "hour", "--definition", def, "--role-arn", roleArn)
+	if err := json.Unmarshal([]byte(out), &sm); err != nil {
+		t.Fatal(err)
+	}
+	var ex struct{ ExecutionArn string }
+	if err := json.Unmarshal([]byte(s.MustAWS("stepfunctions", "start-execution", "--state-machine-arn", sm.StateMachineArn, "--name", "x")), &ex); err != nil {
+		t.Fatal(err)
+	}
+	s.advance(t, 1800)
+	s.Kill()
+	s.Restart()
+	var c struct{ Now string }
+	getJSON(t, "GET", s.Endpoint+"/_shoal/clock", "", &c)
+	if c.Now != "2024-06-11T12:30:00Z" {
+		t.Errorf("clock after restart = %s, want 2024-06-11T12:30:00Z", c.Now)
+	}
+	s.advance(t, 1800)
+	eventually(t, "the Wait to end at its due time", func() bool {
+		return s.describeExecution(t, ex.ExecutionArn).Status == "SUCCEEDED"
+	})
+}
