@@ -435,11 +435,16 @@ func (s *step) apply(fr *frame, d asl.Decision, err error) error {
 		}
 		c.Phase, c.Fork = phaseFork, f
 	case *asl.RunMap:
-		if d.ItemReader != nil || d.ItemBatcher != nil || d.ResultWriter != nil {
+		if f := d.UnsupportedIO(); f != nil {
 			// Loud, never a silent success.
-			return s.decide(fr)(fr.m.TaskFailed(c.State, decodeJSON(c.Input), asl.Failure{Error: asl.ErrRuntime, Cause: fmt.Sprintf(
-				"An error occurred while executing the state '%s' (entered at the event id #%d). shoal does not run a Distributed Map's ItemReader, ItemBatcher or ResultWriter yet.",
-				c.State, c.EnteredEventID)}, s.env(fr)))
+			return s.decide(fr)(fr.m.TaskFailed(c.State, decodeJSON(c.Input), *f, s.env(fr)))
+		}
+		if d.ItemBatcher != nil {
+			batches, f := d.ItemBatcher.Batch(d.Items)
+			if f != nil {
+				return s.decide(fr)(fr.m.TaskFailed(c.State, decodeJSON(c.Input), *f, s.env(fr)))
+			}
+			d.Items = batches
 		}
 		id := s.emit(fr, HistoryEvent{Type: EventMapStateStarted, MapStateStartedEventDetails: &MapStateStartedEventDetails{Length: len(d.Items)}})
 		f := &Fork{Map: true, StartedEventID: id, Total: len(d.Items), MaxConcurrency: d.MaxConcurrency, Children: []*Child{}}

@@ -420,12 +420,20 @@ func (f *frame) decide(d asl.Decision, err error) {
 	case *asl.RunBranches:
 		f.runChildren(d.Branches, nil, d.Input)
 	case *asl.RunMap:
-		if d.ItemReader != nil || d.ItemBatcher != nil || d.ResultWriter != nil {
-			f.taskFailed(asl.Failure{Error: asl.ErrRuntime, Cause: fmt.Sprintf(
-				"An error occurred while executing the state '%s'. shoal does not run a Distributed Map's ItemReader, ItemBatcher or ResultWriter in Express workflows yet.", f.state)})
+		if fail := d.UnsupportedIO(); fail != nil {
+			f.taskFailed(*fail)
 			return
 		}
-		f.runChildren(nil, d.Processor, d.Items)
+		items := d.Items
+		if d.ItemBatcher != nil {
+			batches, fail := d.ItemBatcher.Batch(items)
+			if fail != nil {
+				f.taskFailed(*fail)
+				return
+			}
+			items = batches
+		}
+		f.runChildren(nil, d.Processor, items)
 	default:
 		f.x.end(StatusFailed, nil, &asl.Failure{Error: asl.ErrRuntime, Cause: fmt.Sprintf("express: unknown decision %T", d)})
 	}
