@@ -134,3 +134,46 @@ func TestRedriveAbortedAndRules(t *testing.T) {
 		t.Errorf("unknown execution: %v", err)
 	}
 }
+
+// A redrive of a failed inline Map reruns only the iterations that failed
+// or were aborted; the one that succeeded keeps its output and is not
+// called again, as AWS's RedriveExecution does.
+func TestRedriveRerunsOnlyFailedIterations(t *testing.T) {
+	e := newEnv(t)
+	def := `{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.fns","ItemSelector":{"fn.$":"$$.Map.Item.Value"},"ItemProcessor":{"StartAt":"Call","States":{
+		"Call":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName.$":"$.fn"},
+			"ResultSelector":{"code.$":"$.StatusCode"},"ResultPath":"$.r","End":true}}},"End":true}}}`
+	e.stubs.lambdaFail["fn-b"] = true
+	arn := e.startExec(e.create("fanout", def), "m", `{"fns":["fn-a","fn-b","fn-c"]}`)
+	e.drain()
+	if d := e.describe(arn); d.Status != "FAILED" || d.Error != "Exception" {
+		t.Fatalf("%s %s %s", d.Status, d.Error, d.Cause)
+	}
+	first := slices.Clone(e.stubs.invoked)
+	delete(e.stubs.lambdaFail, "fn-b")
+	if _, err := e.redrive(arn, ""); err != nil {
+		t.Fatal(err)
+	}
+	e.drain()
+	d := e.describe(arn)
+	if d.Status != "SUCCEEDED" {
+		t.Fatalf("after redrive: %s %s %s", d.Status, d.Error, d.Cause)
+	}
+	jsonEq(t, *d.Output, `[{"fn":"fn-a","r":{"code":200}},{"fn":"fn-b","r":{"code":200}},{"fn":"fn-c","r":{"code":200}}]`)
+	again := e.stubs.invoked[len(first):]
+	if slices.Contains(again, "fn-a") || !slices.Contains(again, "fn-b") {
+		t.Errorf("first run called %v, the redrive %v: it must rerun fn-b (and only unsuccessful ones)", first, again)
+	}
+	evs := e.history(arn)
+	var reruns []string
+	redriven := false
+	for _, ev := range evs {
+		redriven = redriven || ev.Type == "ExecutionRedriven"
+		if redriven && ev.Type == "MapIterationStarted" {
+			reruns = append(reruns, string(rune('a'+ev.MapIterationStartedEventDetails.Index)))
+		}
+	}
+	if len(reruns) == 0 || slices.Contains(reruns, "a") {
+		t.Errorf("iterations started again after the redrive: %v", reruns)
+	}
+}

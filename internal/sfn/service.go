@@ -68,9 +68,20 @@ func New(cfg Config) *Service {
 }
 
 // Start resumes in-flight executions and keeps running them.
+//
+// The telemetry runner starts only when a CloudWatch service ("logs" or
+// "monitoring") is registered; services register before Start. Without
+// one, every delivery would find nowhere to send the outbox's entries and
+// only make the store's writer claim and complete a job after each commit;
+// the jobs and entries wait in the store for a shoal that has one.
 func (s *Service) Start(ctx context.Context) error {
 	if err := s.runner.Start(ctx); err != nil {
 		return err
+	}
+	_, logs := s.registry.Service("logs")
+	_, monitoring := s.registry.Service("monitoring")
+	if !logs && !monitoring {
+		return nil
 	}
 	return s.telemetry.Start(ctx)
 }

@@ -43,6 +43,12 @@ func (s *Service) deliverTelemetry(ctx context.Context, j store.Job) error {
 	if strings.HasPrefix(j.ID, engine.MetricsPrefix) {
 		service, op = "monitoring", "PutMetricData"
 	}
+	if _, registered := s.registry.Service(service); !registered {
+		// Nowhere to send the entries: they stay in the store; the next
+		// commit to the outbox (or a restart) asks again. Reading them
+		// first would cost a page of the outbox on every commit.
+		return s.st.Update(ctx, func(tx store.Tx) error { return dropLeased(ctx, tx, j) })
+	}
 	var after int64
 	var entries []store.LogEntry
 	err := s.st.View(ctx, func(tx store.Tx) error {
@@ -62,10 +68,7 @@ func (s *Service) deliverTelemetry(ctx context.Context, j store.Job) error {
 	if err != nil {
 		return err
 	}
-	_, registered := s.registry.Service(service)
-	if len(entries) == 0 || !registered {
-		// Nothing to send, or nowhere to send it: the entries stay in the
-		// store; the next commit to the outbox (or a restart) asks again.
+	if len(entries) == 0 {
 		return s.st.Update(ctx, func(tx store.Tx) error { return dropLeased(ctx, tx, j) })
 	}
 	if err := s.sendTelemetry(ctx, j.ID, service, op, entries); err != nil {

@@ -150,3 +150,33 @@ func TestLoggingKeptWithoutCloudWatch(t *testing.T) {
 		t.Fatalf("%d records kept, err %v", n, err)
 	}
 }
+
+// Without CloudWatch services, Start leaves the telemetry runner off: the
+// outbox's delivery job waits in the store, unclaimed, instead of being
+// claimed and dropped after every commit (which cost the SQLite writer
+// three transactions per commit under load). With the runner on, its wake
+// loop would claim the job right after the execution's commit.
+func TestTelemetryRunnerOffWithoutCloudWatch(t *testing.T) {
+	e := newEnv(t)
+	if err := e.svc.Start(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	sm := e.createLogged("p", passDef, "ALL")
+	e.startExec(sm, "one", `{}`)
+	e.drain()
+	err := e.st.View(e.ctx, func(tx store.Tx) error {
+		for _, id := range []string{"sfn.logs/" + seedLogGroup, "sfn.metrics/123456789012/eu-west-1"} {
+			j, err := tx.JobGet(e.ctx, "sfn.telemetry", id)
+			if err != nil {
+				return err
+			}
+			if j.Attempt != 0 {
+				t.Errorf("job %s claimed %d times", id, j.Attempt)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

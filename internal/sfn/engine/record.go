@@ -110,6 +110,9 @@ type Resume struct {
 	Input          json.RawMessage `json:"input,omitempty"`
 	EnteredEventID int64           `json:"enteredEventId,omitempty"`
 	EnteredTime    time.Time       `json:"enteredTime,omitzero"`
+	// Fork: the state is a Parallel or Map whose fork failed or was
+	// aborted; a redrive reruns only its unsuccessful children.
+	Fork *Fork `json:"fork,omitempty"`
 }
 
 // RedriveToken is a clientToken of a redrive and when it was used.
@@ -148,6 +151,9 @@ type Cursor struct {
 	// Output and Failure are how a finished branch or iteration ended.
 	Output  json.RawMessage `json:"output,omitempty"`
 	Failure *asl.Failure    `json:"failure,omitempty"`
+	// Failed is the Parallel or Map fork as it failed, kept so a redrive
+	// reruns only its failed and aborted branches or iterations.
+	Failed *Fork `json:"failed,omitempty"`
 }
 
 // Fork is a Parallel or Map state running its branches or iterations
@@ -185,6 +191,9 @@ type Tolerance struct {
 type Child struct {
 	Index  int    `json:"index"`
 	Cursor Cursor `json:"cursor"`
+	// Input is the branch's or iteration's input while it has not
+	// succeeded: a redrive reruns it from there.
+	Input json.RawMessage `json:"input,omitempty"`
 }
 
 // Then is the decision a Wait state carries out when it ends.

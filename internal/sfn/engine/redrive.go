@@ -64,9 +64,9 @@ func (x *Execution) RedrivenBy(token string, now time.Time) bool {
 // as it goes without calling out; the next job does the rest. The caller
 // checked RedriveReason.
 //
-// A Parallel or Map state runs again as a whole: AWS redrives only its
-// failed branches and iterations, but a finished execution keeps only the
-// top-level state it stopped in.
+// A Parallel or Map state that failed or was stopped reruns only its
+// branches or iterations that failed or were aborted, from their input, as
+// AWS's RedriveExecution does; the others keep their output.
 func (e *Engine) Redrive(ctx context.Context, tx store.Tx, x *Execution, token string, now time.Time) error {
 	m, err := e.machineIn(ctx, tx, x.Definition)
 	if err != nil {
@@ -90,7 +90,10 @@ func (e *Engine) Redrive(ctx context.Context, tx store.Tx, x *Execution, token s
 	}
 	x.Cursor = Cursor{Phase: phase, State: r.State, Input: r.Input, EnteredEventID: r.EnteredEventID, EnteredTime: r.EnteredTime, Vars: x.Cursor.Vars}
 	s := e.newStep(x, m, now)
-	s.emit(nil, HistoryEvent{Type: EventExecutionRedriven, ExecutionRedrivenEventDetails: &ExecutionRedrivenEventDetails{RedriveCount: x.RedriveCount}})
+	id := s.emit(nil, HistoryEvent{Type: EventExecutionRedriven, ExecutionRedrivenEventDetails: &ExecutionRedrivenEventDetails{RedriveCount: x.RedriveCount}})
+	if f := r.Fork; f != nil && r.Entered {
+		x.Cursor.Phase, x.Cursor.Fork = phaseFork, s.rerunFailed(r.State, f, id)
+	}
 	next, err := s.run(s.root)
 	if err != nil {
 		return err
@@ -105,4 +108,25 @@ func (e *Engine) Redrive(ctx context.Context, tx store.Tx, x *Execution, token s
 		return tx.JobPut(ctx, &store.Job{Queue: Queue, ID: x.ARN + timeoutSuffix, Due: due})
 	}
 	return nil
+}
+
+// rerunFailed readies a failed fork for a redrive: each branch or
+// iteration that failed or was aborted starts again from its input; the
+// ones that succeeded keep their output; iterations never started still
+// wait in Items.
+func (s *step) rerunFailed(state string, f *Fork, redriven int64) *Fork {
+	f.Failed, f.Failures = nil, 0
+	for _, ch := range f.Children {
+		if ch.Cursor.Phase == phaseDone && ch.Cursor.Failure == nil {
+			continue
+		}
+		last := redriven
+		start := s.m.Branch(state, ch.Index)
+		if f.Map {
+			start = s.m.Processor(state)
+			last = s.emit(nil, HistoryEvent{Type: EventMapIterationStarted, MapIterationStartedEventDetails: &MapIterationEventDetails{Name: state, Index: ch.Index}})
+		}
+		ch.Cursor = Cursor{Phase: phaseEnter, State: start.StartAt(), Input: ch.Input, Last: last}
+	}
+	return f
 }

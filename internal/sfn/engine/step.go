@@ -339,7 +339,10 @@ func (s *step) finish(status, event, errName, cause string) {
 	s.x.Resume = nil
 	if c := s.x.Cursor; status != StatusSucceeded && c.State != "" {
 		// Remember the state that did not succeed: a redrive runs it again.
-		s.x.Resume = &Resume{Entered: c.Phase != phaseEnter, State: c.State, Input: c.Input, EnteredEventID: c.EnteredEventID, EnteredTime: c.EnteredTime}
+		s.x.Resume = &Resume{Entered: c.Phase != phaseEnter, State: c.State, Input: c.Input, EnteredEventID: c.EnteredEventID, EnteredTime: c.EnteredTime, Fork: c.Failed}
+		if c.Phase == phaseFork && c.Fork != nil {
+			s.x.Resume.Fork = c.Fork // stopped or timed out while it ran
+		}
 	}
 	s.x.Status, s.x.Error, s.x.Cause, s.x.StopDate = status, errName, cause, s.now
 	s.x.Cursor = Cursor{Phase: phaseDone, Vars: s.x.Cursor.Vars}
@@ -422,7 +425,8 @@ func (s *step) apply(fr *frame, d asl.Decision, err error) error {
 	case *asl.RunTask:
 		s.schedule(fr, d)
 	case *asl.Retry:
-		c.Phase, c.RetryCounts, c.Task, c.Fork = phaseRetry, d.Counts, nil, nil
+		// A retried Parallel or Map runs again as a whole.
+		c.Phase, c.RetryCounts, c.Task, c.Fork, c.Failed = phaseRetry, d.Counts, nil, nil, nil
 		if d.After > 0 {
 			c.Until = s.now.Add(d.After)
 		}
@@ -431,7 +435,7 @@ func (s *step) apply(fr *frame, d asl.Decision, err error) error {
 		input := json.RawMessage(compact(d.Input))
 		f := &Fork{StartedEventID: id, Total: len(d.Branches)}
 		for i, b := range d.Branches {
-			f.Children = append(f.Children, &Child{Index: i, Cursor: Cursor{Phase: phaseEnter, State: b.StartAt(), Input: input, Last: id}})
+			f.Children = append(f.Children, &Child{Index: i, Cursor: Cursor{Phase: phaseEnter, State: b.StartAt(), Input: input, Last: id}, Input: input})
 		}
 		c.Phase, c.Fork = phaseFork, f
 	case *asl.RunMap:
@@ -646,6 +650,9 @@ func (s *step) fork(fr *frame) (*time.Time, error) {
 			continue
 		}
 		s.childDone(fr, cf)
+		if ch.Cursor.Failure == nil {
+			ch.Input = nil // never rerun: a redrive keeps its output
+		}
 		s.startIterations(fr)
 		if len(s.events) >= maxEventsPerStep {
 			return &s.now, nil
@@ -663,7 +670,7 @@ func (s *step) fork(fr *frame) (*time.Time, error) {
 			typ = EventMapStateFailed
 		}
 		s.emit(fr, HistoryEvent{Type: typ})
-		c.Fork = nil
+		c.Failed, c.Fork = f, nil
 		return nil, s.decide(fr)(fr.m.TaskFailed(c.State, decodeJSON(c.Input), failure, s.env(fr)))
 	}
 	for _, ch := range f.Children {
@@ -709,7 +716,7 @@ func (s *step) startIterations(fr *frame) {
 		idx, item := f.Next, f.Items[0]
 		f.Items, f.Next = f.Items[1:], f.Next+1
 		id := s.emit(fr, HistoryEvent{Type: EventMapIterationStarted, MapIterationStartedEventDetails: &MapIterationEventDetails{Name: fr.c.State, Index: idx}})
-		f.Children = append(f.Children, &Child{Index: idx, Cursor: Cursor{Phase: phaseEnter, State: proc.StartAt(), Input: item, Last: id}})
+		f.Children = append(f.Children, &Child{Index: idx, Cursor: Cursor{Phase: phaseEnter, State: proc.StartAt(), Input: item, Last: id}, Input: item})
 		running++
 	}
 	if len(f.Items) == 0 {

@@ -232,4 +232,3 @@ func (t *telemetry) write(ctx context.Context, tx store.Tx, x *Execution, now ti
 	}
 	return nil
 }
-
