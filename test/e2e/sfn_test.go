@@ -390,3 +390,41 @@ print(json.dumps({"statuses": statuses, "bad": bad[:3], "nbad": len(bad), "param
 		})
 	}
 }
+
+// A nested execution with states:startExecution.sync:2, through boto3: the
+// parent waits for its child across a SIGKILL and gets the child's output
+// as JSON when the child's Wait ends.
+func TestBoto3NestedExecutionSurvivesKill(t *testing.T) {
+	requireTool(t, "python3", "-c", "import boto3")
+	s := Start(t, "--clock", "manual")
+	out, err := s.Python(`
+import boto3, json
+sfn = boto3.client("stepfunctions")
+child = sfn.create_state_machine(name="child", roleArn="` + sfnRole + `",
+    definition=json.dumps({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 30, "Next": "P"}, "P": {"Type": "Pass", "Result": "done", "ResultPath": "$.child", "End": True}}}))["stateMachineArn"]
+parent = sfn.create_state_machine(name="parent", roleArn="` + sfnRole + `",
+    definition=json.dumps({"StartAt": "Run", "States": {"Run": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+        "Parameters": {"StateMachineArn": child, "Name": "kid", "Input": {"n.$": "$.n", "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id"}},
+        "OutputPath": "$.Output", "End": True}}}))["stateMachineArn"]
+print(sfn.start_execution(stateMachineArn=parent, name="p", input=json.dumps({"n": 5}))["executionArn"])
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := strings.TrimSpace(out)
+	if d := s.describeExecution(t, arn); d.Status != "RUNNING" {
+		t.Fatalf("parent %+v before its child ended", d)
+	}
+	s.Kill()
+	s.Restart()
+	s.advance(t, 30)
+	eventually(t, "the parent to end", func() bool { return s.describeExecution(t, arn).Status != "RUNNING" })
+	d := s.describeExecution(t, arn)
+	if d.Status != "SUCCEEDED" {
+		t.Fatalf("parent %+v", d)
+	}
+	var output map[string]any
+	if err := json.Unmarshal([]byte(d.Output), &output); err != nil || output["child"] != "done" || output["n"] != float64(5) {
+		t.Errorf("parent output %s (%v), want the child's output as JSON", d.Output, err)
+	}
+}
