@@ -40,6 +40,9 @@ func (s *Service) Register(r *dispatch.Registry) {
 		dispatch.Handle("StopExecution", s.StopExecution),
 		dispatch.Handle("RedriveExecution", s.RedriveExecution), // redrive.go
 		dispatch.Handle("DescribeStateMachineForExecution", s.DescribeStateMachineForExecution),
+		dispatch.Handle("DescribeMapRun", s.DescribeMapRun), // maprun.go
+		dispatch.Handle("ListMapRuns", s.ListMapRuns),
+		dispatch.Handle("UpdateMapRun", s.UpdateMapRun),
 		dispatch.Handle("TagResource", s.TagResource),
 		dispatch.Handle("UntagResource", s.UntagResource),
 		dispatch.Handle("ListTagsForResource", s.ListTagsForResource),
@@ -256,6 +259,7 @@ type DescribeExecutionOutput struct {
 	RedriveDate            *time.Time                            `json:"redriveDate,omitempty"`
 	RedriveStatus          string                                `json:"redriveStatus,omitempty"`
 	RedriveStatusReason    string                                `json:"redriveStatusReason,omitempty"`
+	MapRunArn              string                                `json:"mapRunArn,omitempty"`
 }
 
 type ListExecutionsInput struct {
@@ -279,6 +283,7 @@ type ExecutionListItem struct {
 	StateMachineAliasArn   string     `json:"stateMachineAliasArn,omitempty"`
 	RedriveCount           *int32     `json:"redriveCount,omitempty"`
 	RedriveDate            *time.Time `json:"redriveDate,omitempty"`
+	MapRunArn              string     `json:"mapRunArn,omitempty"`
 }
 
 type ListExecutionsOutput struct {
@@ -335,6 +340,8 @@ type DescribeStateMachineForExecutionOutput struct {
 	LoggingConfiguration *LoggingConfiguration `json:"loggingConfiguration,omitempty"`
 	TracingConfiguration *TracingConfiguration `json:"tracingConfiguration,omitempty"`
 	RevisionID           string                `json:"revisionId,omitempty"`
+	MapRunArn            string                `json:"mapRunArn,omitempty"`
+	Label                string                `json:"label,omitempty"`
 }
 
 type TagResourceInput struct {

@@ -43,6 +43,9 @@ type Service struct {
 	express *express.Runner
 	// integrations runs Task resources; TestState calls it directly.
 	integrations *Integrations
+	// machines saves StartExecution decoding the machine it starts
+	// (machinecache.go).
+	machines machineCache
 }
 
 // New returns the service; Start begins running executions.
@@ -607,6 +610,7 @@ func (s *Service) DescribeExecution(ctx context.Context, in *DescribeExecutionIn
 		stop := x.StopDate
 		out.StopDate = &stop
 	}
+	out.MapRunArn = x.MapRunARN
 	out.RedriveStatus = "REDRIVABLE"
 	if reason := x.RedriveReason(s.clock.Now()); reason != "" {
 		out.RedriveStatus, out.RedriveStatusReason = "NOT_REDRIVABLE", reason
@@ -615,25 +619,34 @@ func (s *Service) DescribeExecution(ctx context.Context, in *DescribeExecutionIn
 }
 
 func (s *Service) ListExecutions(ctx context.Context, in *ListExecutionsInput) (*ListExecutionsOutput, error) {
-	if in.StateMachineArn == "" {
-		if in.MapRunArn != "" {
-			return nil, errValidation("shoal has no map runs yet: Distributed Map is not supported")
-		}
+	if (in.StateMachineArn == "") == (in.MapRunArn == "") {
 		return nil, errValidation("Must provide a StateMachine ARN or MapRun ARN")
+	}
+	if in.MapRunArn != "" && !mapRunARNOf(in.MapRunArn) {
+		return nil, errInvalidArn(in.MapRunArn)
 	}
 	after, err := decodeToken("ListExecutions", in.NextToken)
 	if err != nil {
 		return nil, err
 	}
-	if after != "" && !strings.HasPrefix(after, in.StateMachineArn+"|") {
+	if after != "" && !strings.HasPrefix(after, in.StateMachineArn+in.MapRunArn+"|") {
 		return nil, errInvalidToken()
 	}
 	out := &ListExecutionsOutput{Executions: []ExecutionListItem{}}
 	err = s.st.View(ctx, func(tx store.Tx) error {
 		*out = ListExecutionsOutput{Executions: []ExecutionListItem{}} // fn may run twice (store.View)
-		lp, err := s.listTarget(ctx, tx, in.StateMachineArn)
-		if err != nil {
-			return err
+		lp := engine.ListParams{MapRunARN: in.MapRunArn}
+		if in.MapRunArn != "" {
+			if _, err := engine.GetMapRun(ctx, tx, in.MapRunArn); errors.Is(err, engine.ErrMapRunNotFound) {
+				return errResourceNotFound(in.MapRunArn)
+			} else if err != nil {
+				return err
+			}
+		} else {
+			var err error
+			if lp, err = s.listTarget(ctx, tx, in.StateMachineArn); err != nil {
+				return err
+			}
 		}
 		lp.Status, lp.After, lp.Limit = in.StatusFilter, after, pageSize(in.MaxResults)
 		xs, next, err := engine.List(ctx, tx, lp)
@@ -647,7 +660,7 @@ func (s *Service) ListExecutions(ctx context.Context, in *ListExecutionsInput) (
 				continue
 			}
 			item := ExecutionListItem{ExecutionArn: x.ARN, StateMachineArn: x.StateMachineARN, Name: x.Name, Status: x.Status,
-				StartDate: x.StartDate, StateMachineVersionArn: x.VersionARN, StateMachineAliasArn: x.AliasARN}
+				StartDate: x.StartDate, StateMachineVersionArn: x.VersionARN, StateMachineAliasArn: x.AliasARN, MapRunArn: x.MapRunARN}
 			item.RedriveCount, item.RedriveDate = redriveFields(x)
 			if x.Status != engine.StatusRunning {
 				stop := x.StopDate
@@ -781,6 +794,11 @@ func (s *Service) DescribeStateMachineForExecution(ctx context.Context, in *Desc
 		}
 		out = &DescribeStateMachineForExecutionOutput{
 			StateMachineArn: x.StateMachineARN, Name: x.StateMachine, Definition: string(def), RoleArn: x.RoleARN, UpdateDate: x.StartDate,
+			MapRunArn: x.MapRunARN,
+		}
+		if x.MapRunARN != "" {
+			// A Map Run's child runs the item processor, named <machine>/<label>.
+			_, out.Label, _ = strings.Cut(x.StateMachine, "/")
 		}
 		// The configuration is the machine's current one, when it still
 		// exists (the definition is the one the execution runs).

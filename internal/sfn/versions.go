@@ -265,7 +265,7 @@ func (s *Service) DeleteStateMachineVersion(ctx context.Context, in *DeleteState
 // machine, and the definition and role of the revision, version or alias
 // the ARN names.
 type target struct {
-	m             *machineRecord
+	m             *machineRecord // shared (machineCache): read only
 	definitionKey string
 	roleARN       string
 	versionARN    string // set when started through a version or alias
@@ -300,7 +300,10 @@ func (s *Service) resolveTarget(ctx context.Context, tx store.Tx, arn string, dr
 		return nil, errValidation("The state machine ARN '%s' names a Distributed Map state; start the state machine itself", arn)
 	}
 	if p.sub == "" {
-		m, err := s.machineFor(ctx, tx, arn)
+		if _, ok := machineARNOf(arn); !ok {
+			return nil, errInvalidArn(arn)
+		}
+		m, err := s.machines.get(ctx, tx, arn)
 		if err != nil {
 			return nil, err
 		}

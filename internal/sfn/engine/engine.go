@@ -127,6 +127,7 @@ type Prepared struct {
 	timeout *time.Time
 	tokens  []tokenWrite
 	tel     *telemetry
+	spawn   *spawn
 }
 
 // Prepare runs a new execution as far as it goes without waiting or
@@ -146,7 +147,7 @@ func (e *Engine) Prepare(m *asl.Machine, x *Execution) (*Prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Prepared{x: x, next: next, tokens: s.tokens}
+	p := &Prepared{x: x, next: next, tokens: s.tokens, spawn: s.spawn}
 	if p.rec, err = x.record(); err != nil {
 		return nil, err
 	}
@@ -190,6 +191,9 @@ func (e *Engine) Insert(ctx context.Context, tx store.Tx, p *Prepared) error {
 		return err
 	}
 	if err := putParentJob(ctx, tx, p.x); err != nil {
+		return err
+	}
+	if err := e.writeSpawn(ctx, tx, p.spawn, p.x.StartDate); err != nil {
 		return err
 	}
 	if err := p.tel.write(ctx, tx, p.x, p.x.StartDate); err != nil {
@@ -249,6 +253,9 @@ func (e *Engine) Handle(ctx context.Context, j store.Job) error {
 	}
 	if strings.HasSuffix(j.ID, parentSuffix) {
 		return e.reportToParent(ctx, j)
+	}
+	if arn, ok := strings.CutSuffix(j.ID, stopSuffix); ok {
+		return e.stopChild(ctx, j, arn)
 	}
 	for range 5 {
 		err := e.handleOnce(ctx, j)
@@ -338,6 +345,9 @@ func (e *Engine) handleOnce(ctx context.Context, j store.Job) error {
 		if err := tel.write(ctx, tx, x, s.now); err != nil {
 			return err
 		}
+		if err := e.writeSpawn(ctx, tx, s.spawn, s.now); err != nil {
+			return err
+		}
 		return writeTokens(ctx, tx, s.tokens, s.now)
 	})
 }
@@ -400,7 +410,9 @@ func (e *Engine) invoke(ctx context.Context, x *Execution, t *Task) Outcome {
 }
 
 func (e *Engine) newStep(x *Execution, m *asl.Machine, now time.Time) *step {
-	return newStep(x, m, now)
+	s := newStep(x, m, now)
+	s.e = e
+	return s
 }
 
 // commit writes the execution back (guarded by the version it was read
@@ -423,6 +435,9 @@ func commit(ctx context.Context, tx store.Tx, x *Execution, s *step, next *time.
 		return err
 	}
 	if err := tel.write(ctx, tx, x, s.now); err != nil {
+		return err
+	}
+	if err := s.e.writeSpawn(ctx, tx, s.spawn, s.now); err != nil {
 		return err
 	}
 	return writeTokens(ctx, tx, s.tokens, s.now)

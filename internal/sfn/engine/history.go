@@ -46,6 +46,12 @@ const (
 	EventLambdaFunctionSucceeded = "LambdaFunctionSucceeded"
 	EventLambdaFunctionFailed    = "LambdaFunctionFailed"
 	EventLambdaFunctionTimedOut  = "LambdaFunctionTimedOut"
+
+	EventMapRunStarted   = "MapRunStarted"
+	EventMapRunSucceeded = "MapRunSucceeded"
+	EventMapRunFailed    = "MapRunFailed"
+	EventMapRunAborted   = "MapRunAborted"
+	EventMapRunRedriven  = "MapRunRedriven"
 )
 
 // HistoryEvent is one event of an execution's history, exactly the
@@ -84,6 +90,10 @@ type HistoryEvent struct {
 	LambdaFunctionFailedEventDetails    *ErrorDetails                        `json:"lambdaFunctionFailedEventDetails,omitempty"`
 	LambdaFunctionTimedOutEventDetails  *ErrorDetails                        `json:"lambdaFunctionTimedOutEventDetails,omitempty"`
 
+	MapRunStartedEventDetails  *MapRunStartedEventDetails  `json:"mapRunStartedEventDetails,omitempty"`
+	MapRunFailedEventDetails   *ErrorDetails               `json:"mapRunFailedEventDetails,omitempty"`
+	MapRunRedrivenEventDetails *MapRunRedrivenEventDetails `json:"mapRunRedrivenEventDetails,omitempty"`
+
 	MapStateStartedEventDetails       *MapStateStartedEventDetails `json:"mapStateStartedEventDetails,omitempty"`
 	MapIterationStartedEventDetails   *MapIterationEventDetails    `json:"mapIterationStartedEventDetails,omitempty"`
 	MapIterationSucceededEventDetails *MapIterationEventDetails    `json:"mapIterationSucceededEventDetails,omitempty"`
@@ -117,6 +127,17 @@ type ActivityStartedEventDetails struct {
 // MapStateStartedEventDetails is the model's shape of the same name.
 type MapStateStartedEventDetails struct {
 	Length int `json:"length"`
+}
+
+// MapRunStartedEventDetails is the model's shape of the same name.
+type MapRunStartedEventDetails struct {
+	MapRunArn string `json:"mapRunArn"`
+}
+
+// MapRunRedrivenEventDetails is the model's shape of the same name.
+type MapRunRedrivenEventDetails struct {
+	MapRunArn    string `json:"mapRunArn"`
+	RedriveCount int    `json:"redriveCount"`
 }
 
 // MapIterationEventDetails is the model's shape of the same name: the Map

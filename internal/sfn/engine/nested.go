@@ -81,6 +81,19 @@ func (e *Engine) reportToParent(ctx context.Context, j store.Job) error {
 // it: DescribeExecution's members in the SDK's PascalCase, dates in epoch
 // milliseconds, Input and Output as strings (.sync) or as JSON (.sync:2).
 func syncOutcome(x *Execution, now time.Time) Outcome {
+	if x.Parent.Iteration {
+		if x.Status == StatusSucceeded && x.Output != nil {
+			return Outcome{Result: json.RawMessage(*x.Output)}
+		}
+		f := &asl.Failure{Error: x.Error, Cause: x.Cause}
+		switch {
+		case x.Status == StatusAborted && f.Error == "":
+			f.Error = errAborted
+		case x.Status == StatusTimedOut && f.Error == "":
+			f.Error = asl.ErrTimeout
+		}
+		return Outcome{Failure: f}
+	}
 	data := func(s string) any {
 		if x.Parent.JSONData {
 			return decodeJSON([]byte(s))

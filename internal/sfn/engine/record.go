@@ -33,7 +33,10 @@ const (
 	// version or alias ARN ("<ARN>|<inverted start time>").
 	indexVersion = "sm_version"
 	indexAlias   = "sm_alias"
-	logPrefix    = "sfn.history/"
+	// indexMapRun orders a Map Run's child executions newest first, for
+	// ListExecutions on a mapRunArn.
+	indexMapRun = "sm_maprun"
+	logPrefix   = "sfn.history/"
 	// Queue is the store job queue of execution steps.
 	Queue         = "sfn"
 	timeoutSuffix = "#timeout"
@@ -88,6 +91,8 @@ type Execution struct {
 	// StartedBy is the execution that started this one, from the input's
 	// AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID (nested workflows).
 	StartedBy string `json:"startedBy,omitempty"`
+	// MapRunARN is the Map Run a Distributed Map's child execution runs in.
+	MapRunARN string `json:"mapRunArn,omitempty"`
 
 	version int64 // the store record's version, guarding the write back
 }
@@ -98,6 +103,9 @@ type Parent struct {
 	// JSONData: the task is .sync:2, which gets Input and Output as JSON
 	// rather than as strings.
 	JSONData bool `json:"jsonData,omitempty"`
+	// Iteration: the parent is a Map Run (maprun.go), which gets the
+	// child's output, or its error and cause, as they are.
+	Iteration bool `json:"iteration,omitempty"`
 }
 
 // Resume is the top-level state an execution ended in without success.
@@ -128,6 +136,7 @@ const (
 	phaseWait  = "wait"  // leave a Wait state (the job is due at Until)
 	phaseTask  = "task"  // run Cursor.Task (or await its callback), then report its outcome
 	phaseFork  = "fork"  // a Parallel or Map state runs Cursor.Fork's children
+	phaseChild = "child" // a Distributed Map's iteration runs as a child execution; Cursor.Task holds its token and, once reported, its outcome
 	phaseDone  = "done"  // the execution, branch or iteration ended
 )
 
@@ -173,8 +182,16 @@ type Fork struct {
 	MaxConcurrency int64 `json:"maxConcurrency,omitempty"`
 	// Tolerance is a Distributed Map's failure tolerance (nil: none).
 	Tolerance *Tolerance `json:"tolerance,omitempty"`
-	Failures  int        `json:"failures,omitempty"`
-	Children  []*Child   `json:"children"`
+	// MapRun is the ARN of a Distributed Map's Map Run whose iterations
+	// are child executions (maprun.go); "" when they run inside this one.
+	MapRun string `json:"mapRun,omitempty"`
+	// ChildDef and ChildMachine are the definition key and the state
+	// machine ARN of a Map Run's children; StartedAt is when it started.
+	ChildDef     string    `json:"childDef,omitempty"`
+	ChildMachine string    `json:"childMachine,omitempty"`
+	StartedAt    time.Time `json:"startedAt,omitzero"`
+	Failures     int       `json:"failures,omitempty"`
+	Children     []*Child  `json:"children"`
 	// Failed is the failure that ends the fork: the first branch or
 	// iteration failure that is not tolerated.
 	Failed *asl.Failure `json:"failed,omitempty"`
@@ -298,6 +315,9 @@ func (x *Execution) record() (*store.Record, error) {
 	if x.AliasARN != "" {
 		r.Indexes[indexAlias] = x.AliasARN + "|" + inv
 	}
+	if x.MapRunARN != "" {
+		r.Indexes[indexMapRun] = x.MapRunARN + "|" + inv
+	}
 	return r, nil
 }
 
@@ -334,9 +354,12 @@ type ListParams struct {
 	// executions started on that version or through that alias.
 	VersionARN string
 	AliasARN   string
-	Status     string // "" for all
-	After      string // the cursor a previous page returned
-	Limit      int
+	// MapRunARN (instead of StateMachineARN) selects a Map Run's child
+	// executions.
+	MapRunARN string
+	Status    string // "" for all
+	After     string // the cursor a previous page returned
+	Limit     int
 }
 
 // List returns a page of executions and the cursor of the next page ("" at
@@ -349,6 +372,8 @@ func List(ctx context.Context, tx store.Tx, p ListParams) ([]*Execution, string,
 		sp.Index, sp.Prefix, filterStatus = indexVersion, p.VersionARN+"|", p.Status != ""
 	case p.AliasARN != "":
 		sp.Index, sp.Prefix, filterStatus = indexAlias, p.AliasARN+"|", p.Status != ""
+	case p.MapRunARN != "":
+		sp.Index, sp.Prefix, filterStatus = indexMapRun, p.MapRunARN+"|", p.Status != ""
 	case p.Status != "":
 		sp.Index = indexMachineStatus
 		sp.Prefix = p.StateMachineARN + "|" + p.Status + "|"
@@ -369,7 +394,7 @@ func List(ctx context.Context, tx store.Tx, p ListParams) ([]*Execution, string,
 		if err != nil {
 			return nil, "", err
 		}
-		// The version and alias indexes carry no status: a page filtered
+		// The version, alias and map run indexes carry no status: a page filtered
 		// here may come back short, with a cursor to the next.
 		if filterStatus && x.Status != p.Status {
 			continue

@@ -92,7 +92,10 @@ func (e *Engine) Redrive(ctx context.Context, tx store.Tx, x *Execution, token s
 	s := e.newStep(x, m, now)
 	id := s.emit(nil, HistoryEvent{Type: EventExecutionRedriven, ExecutionRedrivenEventDetails: &ExecutionRedrivenEventDetails{RedriveCount: x.RedriveCount}})
 	if f := r.Fork; f != nil && r.Entered {
-		x.Cursor.Phase, x.Cursor.Fork = phaseFork, s.rerunFailed(r.State, f, id)
+		x.Cursor.Phase, x.Cursor.Fork = phaseFork, f
+		if err := s.rerunFailed(s.root, f, id); err != nil {
+			return err
+		}
 	}
 	next, err := s.run(s.root)
 	if err != nil {
@@ -114,10 +117,33 @@ func (e *Engine) Redrive(ctx context.Context, tx store.Tx, x *Execution, token s
 // iteration that failed or was aborted starts again from its input; the
 // ones that succeeded keep their output; iterations never started still
 // wait in Items.
-func (s *step) rerunFailed(state string, f *Fork, redriven int64) *Fork {
+//
+// A Map Run is redriven in place (MapRunRedriven, its record RUNNING
+// again): its failed and aborted children are started again as new child
+// executions (AWS redrives the same child executions; shoal starts fresh
+// ones, named for the redrive).
+func (s *step) rerunFailed(fr *frame, f *Fork, redriven int64) error {
+	state := fr.c.State
 	f.Failed, f.Failures = nil, 0
+	if f.MapRun != "" {
+		s.emit(fr, HistoryEvent{Type: EventMapRunRedriven, MapRunRedrivenEventDetails: &MapRunRedrivenEventDetails{MapRunArn: f.MapRun, RedriveCount: s.x.RedriveCount}})
+		r := &MapRun{ARN: f.MapRun, ExecutionARN: s.x.ARN, StateMachineARN: s.x.StateMachineARN, Status: MapRunRunning,
+			StartDate: f.StartedAt, MaxConcurrency: f.MaxConcurrency}
+		if s.spawn == nil {
+			s.spawn = &spawn{}
+		}
+		s.spawn.mapRuns = append(s.spawn.mapRuns, r)
+	}
 	for _, ch := range f.Children {
 		if ch.Cursor.Phase == phaseDone && ch.Cursor.Failure == nil {
+			continue
+		}
+		if f.MapRun != "" {
+			c, err := s.startChild(fr, f, ch.Index, ch.Input, redriven)
+			if err != nil {
+				return err
+			}
+			ch.Cursor = c
 			continue
 		}
 		last := redriven
@@ -128,5 +154,5 @@ func (s *step) rerunFailed(state string, f *Fork, redriven int64) *Fork {
 		}
 		ch.Cursor = Cursor{Phase: phaseEnter, State: start.StartAt(), Input: ch.Input, Last: last}
 	}
-	return f
+	return nil
 }

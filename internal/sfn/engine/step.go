@@ -33,6 +33,10 @@ type step struct {
 	// event was not the execution's end, so the execution fails (run and
 	// finish turn whatever comes next into that failure).
 	limitHit bool
+	// e compiles and prepares a Map Run's child executions; spawn is what
+	// the step starts or stops besides its own execution (maprun.go).
+	e     *Engine
+	spawn *spawn
 }
 
 // MaxPayload is the 256 KiB limit on a state's or task's input and
@@ -245,6 +249,17 @@ func (s *step) runFrame(fr *frame) (*time.Time, error) {
 				return due, nil // a worker or a callback ends it, or a timer
 			}
 			return &s.now, nil // a call to make: the next step makes it
+		case phaseChild:
+			t := c.Task
+			if t.Outcome == nil {
+				return nil, nil // the child execution reports its end
+			}
+			s.tokens = append(s.tokens, tokenWrite{token: t.Token})
+			if t.Outcome.Failure != nil {
+				*c = Cursor{Phase: phaseDone, Failure: t.Outcome.Failure, Last: c.Last}
+			} else {
+				*c = Cursor{Phase: phaseDone, Output: t.Outcome.Result, Last: c.Last}
+			}
 		case phaseFork:
 			due, err := s.fork(fr)
 			if err != nil {
@@ -456,14 +471,19 @@ func (s *step) apply(fr *frame, d asl.Decision, err error) error {
 			f.MaxConcurrency = inlineMaxConcurrency
 		}
 		if d.Mode == asl.ModeDistributed {
-			// A Distributed Map over its input's items runs its iterations
-			// like an inline one (no child executions or map run yet), with
-			// its failure tolerance.
 			f.Tolerance = &Tolerance{Count: d.ToleratedFailureCount, Percent: d.ToleratedFailurePercentage}
 		}
 		f.Items = make([]json.RawMessage, len(d.Items))
 		for i, it := range d.Items {
 			f.Items[i] = json.RawMessage(compact(it))
+		}
+		if d.Mode == asl.ModeDistributed && d.ExecutionType != "EXPRESS" {
+			// Its iterations are child executions in a Map Run; an
+			// EXPRESS one runs them inside this execution.
+			f.StartedAt = s.now
+			if err := s.startMapRun(fr, f, d); err != nil {
+				return err
+			}
 		}
 		c.Phase, c.Fork = phaseFork, f
 	default:
@@ -631,7 +651,9 @@ func (s *step) fork(fr *frame) (*time.Time, error) {
 		return nil, fmt.Errorf("sfn engine: execution %s: state %q runs no branches", s.x.ARN, c.State)
 	}
 	var due *time.Time
-	s.startIterations(fr)
+	if err := s.startIterations(fr); err != nil {
+		return nil, err
+	}
 	for i := 0; i < len(f.Children) && f.Failed == nil; i++ {
 		ch := f.Children[i]
 		if ch.Cursor.Phase == phaseDone {
@@ -653,7 +675,9 @@ func (s *step) fork(fr *frame) (*time.Time, error) {
 		if ch.Cursor.Failure == nil {
 			ch.Input = nil // never rerun: a redrive keeps its output
 		}
-		s.startIterations(fr)
+		if err := s.startIterations(fr); err != nil {
+			return nil, err
+		}
 		if len(s.events) >= maxEventsPerStep {
 			return &s.now, nil
 		}
@@ -668,6 +692,9 @@ func (s *step) fork(fr *frame) (*time.Time, error) {
 		typ := EventParallelStateFailed
 		if f.Map {
 			typ = EventMapStateFailed
+		}
+		if f.MapRun != "" {
+			s.endMapRun(fr, f, MapRunFailed, &failure)
 		}
 		s.emit(fr, HistoryEvent{Type: typ})
 		c.Failed, c.Fork = f, nil
@@ -693,17 +720,20 @@ func (s *step) fork(fr *frame) (*time.Time, error) {
 	if f.Map {
 		typ = EventMapStateSucceeded
 	}
+	if f.MapRun != "" {
+		s.endMapRun(fr, f, MapRunSucceeded, nil)
+	}
 	s.emit(fr, HistoryEvent{Type: typ})
 	c.Fork = nil
 	return nil, s.decide(fr)(fr.m.TaskSucceeded(c.State, decodeJSON(c.Input), results, s.env(fr)))
 }
 
-// startIterations starts a Map's next iterations while fewer than
-// MaxConcurrency run.
-func (s *step) startIterations(fr *frame) {
+// startIterations starts a Map's next iterations — or a Map Run's next
+// child executions — while fewer than MaxConcurrency run.
+func (s *step) startIterations(fr *frame) error {
 	f := fr.c.Fork
 	if !f.Map || f.Failed != nil {
-		return
+		return nil
 	}
 	running := int64(0)
 	for _, ch := range f.Children {
@@ -715,6 +745,15 @@ func (s *step) startIterations(fr *frame) {
 	for len(f.Items) > 0 && (f.MaxConcurrency == 0 || running < f.MaxConcurrency) {
 		idx, item := f.Next, f.Items[0]
 		f.Items, f.Next = f.Items[1:], f.Next+1
+		if f.MapRun != "" {
+			c, err := s.startChild(fr, f, idx, item, f.StartedEventID)
+			if err != nil {
+				return err
+			}
+			f.Children = append(f.Children, &Child{Index: idx, Cursor: c, Input: item})
+			running++
+			continue
+		}
 		id := s.emit(fr, HistoryEvent{Type: EventMapIterationStarted, MapIterationStartedEventDetails: &MapIterationEventDetails{Name: fr.c.State, Index: idx}})
 		f.Children = append(f.Children, &Child{Index: idx, Cursor: Cursor{Phase: phaseEnter, State: proc.StartAt(), Input: item, Last: id}, Input: item})
 		running++
@@ -722,6 +761,7 @@ func (s *step) startIterations(fr *frame) {
 	if len(f.Items) == 0 {
 		f.Items = nil
 	}
+	return nil
 }
 
 // childDone reports a branch or iteration that ended, and decides whether
@@ -729,7 +769,7 @@ func (s *step) startIterations(fr *frame) {
 func (s *step) childDone(fr *frame, cf *frame) {
 	f := fr.c.Fork
 	c := cf.c
-	if cf.mapState != "" {
+	if cf.mapState != "" && f.MapRun == "" { // a Map Run's children have histories of their own
 		ev := HistoryEvent{Type: EventMapIterationSucceeded, MapIterationSucceededEventDetails: &MapIterationEventDetails{Name: cf.mapState, Index: cf.index}}
 		if c.Failure != nil {
 			ev = HistoryEvent{Type: EventMapIterationFailed, MapIterationFailedEventDetails: &MapIterationEventDetails{Name: cf.mapState, Index: cf.index}}
@@ -770,12 +810,24 @@ func (s *step) childDone(fr *frame, cf *frame) {
 func (s *step) abort(fr *frame) {
 	c := fr.c
 	switch c.Phase {
+	case phaseChild:
+		// A Map Run's child: stop it, and let it go.
+		s.tokens = append(s.tokens, tokenWrite{token: c.Task.Token})
+		if s.spawn == nil {
+			s.spawn = &spawn{}
+		}
+		s.spawn.stops = append(s.spawn.stops, c.Task.Resource)
+		*c = Cursor{Phase: phaseDone, Failure: &asl.Failure{Error: errAborted}, Last: c.Last}
+		return
 	case phaseTask, phaseWait, phaseRetry, phaseFork:
 		if c.Phase == phaseFork && c.Fork != nil {
 			for _, ch := range c.Fork.Children {
 				if ch.Cursor.Phase != phaseDone {
 					s.abort(s.childFrame(fr, ch))
 				}
+			}
+			if c.Fork.MapRun != "" {
+				s.endMapRun(fr, c.Fork, MapRunAborted, nil)
 			}
 		}
 		if c.Task != nil && c.Task.Token != "" {

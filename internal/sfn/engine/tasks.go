@@ -227,7 +227,7 @@ func (e *Engine) machineIn(ctx context.Context, tx store.Tx, key string) (*asl.M
 // findFrame finds the frame running the task with a token.
 func (s *step) findFrame(fr *frame, token string) *frame {
 	switch fr.c.Phase {
-	case phaseTask:
+	case phaseTask, phaseChild:
 		if fr.c.Task.Token == token {
 			return fr
 		}

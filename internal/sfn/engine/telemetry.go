@@ -73,7 +73,7 @@ func errorLevel(typ string) bool {
 	switch typ {
 	case EventExecutionAborted, EventExecutionFailed, EventExecutionTimedOut, EventFailStateEntered,
 		EventLambdaFunctionFailed, "LambdaFunctionScheduleFailed", "LambdaFunctionStartFailed", EventLambdaFunctionTimedOut,
-		EventMapIterationAborted, EventMapIterationFailed, EventMapStateAborted, EventMapStateFailed,
+		EventMapIterationAborted, EventMapIterationFailed, EventMapStateAborted, EventMapStateFailed, EventMapRunAborted, EventMapRunFailed,
 		EventParallelStateAborted, EventParallelStateFailed, EventTaskFailed, "TaskStartFailed",
 		EventTaskStateAborted, "TaskSubmitFailed", EventTaskTimedOut, EventWaitStateAborted:
 		return true
