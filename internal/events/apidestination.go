@@ -168,7 +168,7 @@ func (s *Service) CreateApiDestination(ctx context.Context, in *CreateAPIDestina
 		if _, err := connectionByArn(ctx, tx, sc, in.ConnectionArn); err != nil {
 			return nil, err
 		}
-		if n, err := countRecords(ctx, tx, tableAPIDestination, sc.prefix()); err != nil {
+		if n, err := countRecords(ctx, tx, tableAPIDestination, sc.prefix(), "", maxAPIDestinations); err != nil {
 			return nil, err
 		} else if n >= maxAPIDestinations {
 			return nil, errLimitExceeded()

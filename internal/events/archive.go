@@ -104,6 +104,13 @@ type archiveRecord struct {
 	Created          time.Time `json:"created"`
 	EventCount       int64     `json:"eventCount"`
 	SizeBytes        int64     `json:"sizeBytes"`
+	// Expired is the sequence number of the last event deleted for age
+	// (retention.go); Base is how many entries the log had when it was
+	// last deleted whole, so entry n of the log is event Base+n.
+	Expired int64 `json:"expired,omitempty"`
+	Base    int64 `json:"base,omitempty"`
+	// ExpiryDue is when the retention job is planned; zero when none is.
+	ExpiryDue time.Time `json:"expiryDue,omitzero"`
 }
 
 // archived is one entry of an archive's log.
@@ -223,16 +230,31 @@ func archiveEvent(ctx context.Context, tx store.Tx, sc scope, name string, event
 	if err != nil || r == nil {
 		return err // deleted since the match: nothing to keep
 	}
-	b, err := json.Marshal(archived{Ingested: now, Event: event})
-	if err != nil {
-		return err
-	}
-	if _, err := tx.LogAppend(ctx, sc.archiveLog(name), b); err != nil {
+	if _, err := tx.LogAppend(ctx, sc.archiveLog(name), archiveEntry(now, event)); err != nil {
 		return err
 	}
 	r.EventCount++
 	r.SizeBytes += int64(len(event))
+	if r.RetentionDays > 0 && r.ExpiryDue.IsZero() {
+		if err := planExpiry(ctx, tx, sc, r, now.Add(r.retention())); err != nil {
+			return err
+		}
+	}
 	return putArchive(ctx, tx, sc, r, rev)
+}
+
+// archiveEntry encodes an archived entry. It is written by hand rather
+// than with json.Marshal, which would HTML-escape the event's <, > and &:
+// the event must come back byte for byte, so that retention subtracts
+// exactly the SizeBytes archiving added and a replay delivers what the
+// bus accepted.
+func archiveEntry(t time.Time, event []byte) []byte {
+	b := make([]byte, 0, len(event)+48)
+	b = append(b, `{"t":"`...)
+	b = t.UTC().AppendFormat(b, time.RFC3339Nano)
+	b = append(b, `","e":`...)
+	b = append(b, event...)
+	return append(b, '}')
 }
 
 func putArchive(ctx context.Context, tx store.Tx, sc scope, r *archiveRecord, rev int64) error {
@@ -392,8 +414,18 @@ func (s *Service) UpdateArchive(ctx context.Context, in *UpdateArchiveInput) (*U
 		if in.EventPattern != nil {
 			r.EventPattern = *in.EventPattern
 		}
-		if in.RetentionDays != nil {
+		if in.RetentionDays != nil && *in.RetentionDays != r.RetentionDays {
+			// A new retention applies to the events already kept: the job,
+			// due now, works out what has expired and when next to run.
 			r.RetentionDays = *in.RetentionDays
+			if r.RetentionDays > 0 {
+				err = planExpiry(ctx, tx, sc, r, s.now())
+			} else {
+				err = cancelExpiry(ctx, tx, sc, r)
+			}
+			if err != nil {
+				return nil, err
+			}
 		}
 		if in.KmsKeyIdentifier != nil {
 			r.KmsKeyIdentifier = *in.KmsKeyIdentifier
@@ -407,6 +439,8 @@ func (s *Service) UpdateArchive(ctx context.Context, in *UpdateArchiveInput) (*U
 		return nil, err
 	}
 	s.refreshArchive(ctx, sc, in.ArchiveName)
+	// Under a manual clock, expire at once what the new retention deletes.
+	s.retention.Notify(context.WithoutCancel(ctx))
 	return out, nil
 }
 
@@ -417,6 +451,9 @@ func (s *Service) DeleteArchive(ctx context.Context, in *DeleteArchiveInput) (*E
 		if err := tx.RecordDelete(ctx, tableArchive, sc.archiveKey(in.ArchiveName)); errors.Is(err, store.ErrNotFound) {
 			return nil, errArchiveNotFound(in.ArchiveName)
 		} else if err != nil {
+			return nil, err
+		}
+		if err := cancelExpiry(ctx, tx, sc, &archiveRecord{Name: in.ArchiveName}); err != nil {
 			return nil, err
 		}
 		return &Empty{}, tx.LogDelete(ctx, sc.archiveLog(in.ArchiveName))

@@ -1,10 +1,15 @@
 package events
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/shoal-dev/shoal/internal/store"
 )
 
 const busArn = "arn:aws:events:eu-west-1:123456789012:event-bus/default"
@@ -140,5 +145,129 @@ func TestReplay(t *testing.T) {
 	}
 	if got := e.states.got(); len(got) != 200 {
 		t.Errorf("a cancelled replay delivered: %d", len(got))
+	}
+}
+
+// archiveCounts is an archive's EventCount and SizeBytes as DescribeArchive
+// and ListArchives report them; both must agree.
+func archiveCounts(e *env, name string) (count, size int64) {
+	e.t.Helper()
+	d := must[DescribeArchiveOutput](e, "DescribeArchive", &DescribeArchiveInput{ArchiveName: name})
+	l := must[ListArchivesOutput](e, "ListArchives", &ListArchivesInput{NamePrefix: name})
+	if len(l.Archives) == 0 || l.Archives[0].EventCount != d.EventCount || l.Archives[0].SizeBytes != d.SizeBytes {
+		e.t.Fatalf("ListArchives %+v disagrees with DescribeArchive %+v", l.Archives, d)
+	}
+	return d.EventCount, d.SizeBytes
+}
+
+// replayAll replays everything the archive kept up to now to the default
+// bus and returns the details the stub target received.
+func replayAll(e *env, name, archive string, from time.Time) []string {
+	e.t.Helper()
+	e.states.mu.Lock()
+	e.states.inputs, e.states.arns = nil, nil
+	e.states.mu.Unlock()
+	e.clk.Advance(time.Second) // EventEndTime is exclusive and may not be in the future
+	must[StartReplayOutput](e, "StartReplay", &StartReplayInput{ReplayName: name, EventSourceArn: "arn:aws:events:eu-west-1:123456789012:archive/" + archive,
+		EventStartTime: ptr(from), EventEndTime: ptr(e.clk.Now()), Destination: &ReplayDestination{Arn: busArn}})
+	e.drain()
+	if d := must[DescribeReplayOutput](e, "DescribeReplay", &DescribeReplayInput{ReplayName: name}); d.State != ReplayCompleted {
+		e.t.Fatalf("replay %s is %s", name, d.State)
+	}
+	var details []string
+	for _, in := range e.states.got() {
+		var ev struct {
+			Detail json.RawMessage `json:"detail"`
+		}
+		if err := json.Unmarshal([]byte(in), &ev); err != nil {
+			e.t.Fatalf("replayed %s: %v", in, err)
+		}
+		details = append(details, string(ev.Detail))
+	}
+	slices.Sort(details)
+	return details
+}
+
+func TestArchiveRetentionDeletesExpiredEvents(t *testing.T) {
+	e := newEnv(t)
+	must[PutRuleOutput](e, "PutRule", &PutRuleInput{Name: "r", EventPattern: `{"source":["my.shop"]}`})
+	must[PutTargetsOutput](e, "PutTargets", &PutTargetsInput{Rule: "r", Targets: []Target{{Id: "sfn", Arn: machineArn}}})
+	must[CreateArchiveOutput](e, "CreateArchive", &CreateArchiveInput{ArchiveName: "short", EventSourceArn: busArn, RetentionDays: ptr(int32(2))})
+	must[CreateArchiveOutput](e, "CreateArchive", &CreateArchiveInput{ArchiveName: "forever", EventSourceArn: busArn})
+	t0 := e.clk.Now()
+	put := func(detail string) {
+		t.Helper()
+		must[PutEventsOutput](e, "PutEvents", &PutEventsInput{Entries: []PutEventsRequestEntry{shopEvent(detail)}})
+		e.drain()
+	}
+	advanceTo := func(d time.Duration) {
+		t.Helper()
+		e.clk.Advance(t0.Add(d).Sub(e.clk.Now()))
+		e.drain()
+	}
+
+	// <, > and & must be counted and replayed as the bus accepted them.
+	put(`{"n":"<a>&"}`)
+	_, sizeA := archiveCounts(e, "short")
+	advanceTo(day)
+	put(`{"n":"b"}`)
+	_, sizeAB := archiveCounts(e, "short")
+
+	// Two days less a second after A: both are kept.
+	advanceTo(2*day - time.Second)
+	if n, size := archiveCounts(e, "short"); n != 2 || size != sizeAB {
+		t.Fatalf("before expiry: %d events, %d bytes; want 2, %d", n, size, sizeAB)
+	}
+	// Two and a half days after A, A is gone and B (1.5 days old) is kept.
+	advanceTo(2*day + 12*time.Hour)
+	if n, size := archiveCounts(e, "short"); n != 1 || size != sizeAB-sizeA {
+		t.Fatalf("after A expired: %d events, %d bytes; want 1, %d", n, size, sizeAB-sizeA)
+	}
+	if n, _ := archiveCounts(e, "forever"); n != 2 {
+		t.Fatalf("RetentionDays 0 kept %d events, want 2", n)
+	}
+	if got := replayAll(e, "after-a", "short", t0); !slices.Equal(got, []string{`{"n":"b"}`}) {
+		t.Fatalf("replay after A expired delivered %v", got)
+	}
+	if got := replayAll(e, "forever", "forever", t0); !slices.Equal(got, []string{`{"n":"<a>&"}`, `{"n":"b"}`}) {
+		t.Fatalf("replay of the unexpiring archive delivered %v", got)
+	}
+
+	// RetentionDays+1 days after B, nothing is left; it survives a restart.
+	advanceTo(4 * day)
+	e.reopen()
+	if n, size := archiveCounts(e, "short"); n != 0 || size != 0 {
+		t.Fatalf("after B expired: %d events, %d bytes", n, size)
+	}
+	// Archiving goes on after the emptied log was deleted, and a replay
+	// finds exactly the new event.
+	put(`{"n":"c"}`)
+	if n, _ := archiveCounts(e, "short"); n != 1 {
+		t.Fatalf("after C: %d events", n)
+	}
+	if got := replayAll(e, "after-all", "short", t0); !slices.Equal(got, []string{`{"n":"c"}`}) {
+		t.Fatalf("replay after the log was emptied delivered %v", got)
+	}
+
+	// RetentionDays 0 keeps C however old it gets; a shorter retention
+	// applies at once to the events already kept.
+	must[UpdateArchiveOutput](e, "UpdateArchive", &UpdateArchiveInput{ArchiveName: "short", RetentionDays: ptr(int32(0))})
+	advanceTo(20 * day)
+	if n, _ := archiveCounts(e, "short"); n != 1 {
+		t.Fatalf("with RetentionDays 0: %d events, want 1", n)
+	}
+	must[UpdateArchiveOutput](e, "UpdateArchive", &UpdateArchiveInput{ArchiveName: "short", RetentionDays: ptr(int32(1))})
+	if n, size := archiveCounts(e, "short"); n != 0 || size != 0 {
+		t.Fatalf("after UpdateArchive RetentionDays 1: %d events, %d bytes", n, size)
+	}
+	// Deleting the archive cancels its retention job.
+	put(`{"n":"d"}`)
+	must[Empty](e, "DeleteArchive", &DeleteArchiveInput{ArchiveName: "short"})
+	err := e.st.View(context.Background(), func(tx store.Tx) error {
+		_, err := tx.JobGet(context.Background(), QueueRetention, "123456789012/eu-west-1/short")
+		return err
+	})
+	if !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("retention job after DeleteArchive: %v", err)
 	}
 }

@@ -327,11 +327,6 @@ func putJSON(ctx context.Context, tx store.Tx, table, key string, v any, rev int
 	return err
 }
 
-func countRecords(ctx context.Context, tx store.Tx, table, prefix string) (int, error) {
-	recs, err := tx.RecordScan(ctx, &store.RecordScanParams{Table: table, Prefix: prefix})
-	return len(recs), err
-}
-
 // CreateConnection creates a connection; see authorize for its state.
 func (s *Service) CreateConnection(ctx context.Context, in *CreateConnectionInput) (*CreateConnectionOutput, error) {
 	sc := scopeFrom(ctx)
@@ -354,7 +349,7 @@ func (s *Service) CreateConnection(ctx context.Context, in *CreateConnectionInpu
 		if cur != nil {
 			return nil, errConnectionExists(in.Name)
 		}
-		if n, err := countRecords(ctx, tx, tableConnection, sc.prefix()); err != nil {
+		if n, err := countRecords(ctx, tx, tableConnection, sc.prefix(), "", maxConnections); err != nil {
 			return nil, err
 		} else if n >= maxConnections {
 			return nil, errLimitExceeded()

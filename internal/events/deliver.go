@@ -1,6 +1,7 @@
 package events
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -55,6 +56,20 @@ type DeadLetter struct {
 	DeadLetterArn           string          `json:"deadLetterArn,omitempty"`
 	SentToDeadLetterQueue   bool            `json:"sentToDeadLetterQueue"`
 	Time                    time.Time       `json:"time"`
+}
+
+// marshalRaw is json.Marshal without HTML escaping. Payloads carry the
+// event as a json.RawMessage, which json.Marshal rewrites (< as \u003c):
+// still the same JSON value, but no longer the bytes the bus accepted,
+// and targets such as SQS bodies and log messages show the difference.
+func marshalRaw(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // DeadLetterLog is the log holding an account and region's DeadLetter
@@ -147,7 +162,7 @@ func (s *Service) finish(ctx context.Context, job store.Job, dl *DeadLetter) err
 		}
 		var d delivery
 		_ = json.Unmarshal(job.Payload, &d)
-		b, err := json.Marshal(dl)
+		b, err := marshalRaw(dl)
 		if err != nil {
 			return err
 		}
@@ -161,7 +176,7 @@ func (s *Service) finish(ctx context.Context, job store.Job, dl *DeadLetter) err
 }
 
 func (s *Service) reschedule(ctx context.Context, job store.Job, d *delivery, due time.Time) error {
-	payload, err := json.Marshal(d)
+	payload, err := marshalRaw(d)
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,9 @@
 //     its EventCount and SizeBytes; log events.archive/<account>/<region>/<archive>
 //     holds the events it kept, each appended (and counted) in the
 //     transaction that accepts the event.
+//   - queue events.retention: at most one job per archive with
+//     RetentionDays > 0, id = the archive's key, due when its oldest event
+//     expires (retention.go).
 //   - events.replay, key "<account>/<region>/<replay>", and, while it
 //     runs, one job of queue events.replay (same id) per replay.
 //   - events.connection, key "<account>/<region>/<name>": a connection
@@ -38,7 +41,8 @@
 // rebuilt from the store at Start (one AddAll per bus) and updated after
 // every rule change commits. PutEvents matches without locking and then, in
 // its transaction, re-reads each matched rule, so a rule disabled or
-// retargeted concurrently is honoured as committed. The matchers are per
+// retargeted concurrently is honoured as committed; the rule is decoded
+// again only when its stored bytes changed (committedRule). The matchers are per
 // process: with several shoal processes on one PostgreSQL store, rule
 // changes made by another process reach this one's matchers only at its
 // next Start.
@@ -98,7 +102,15 @@
 // An archive keeps the events its bus accepts that match its pattern
 // (every event without one), matched in memory like rules (a copy-on-write
 // list per bus, rebuilt at Start) and stored in the accepting transaction.
-// RetentionDays is stored and reported but not enforced yet. StartReplay
+// RetentionDays > 0 deletes each event once it has been archived that many
+// days (0, the default, keeps events forever, as on AWS): a jobs.Runner
+// of its own (queue events.retention, one job per archive, due when its
+// oldest event expires) moves a watermark past the expired events and
+// subtracts them from EventCount and SizeBytes in one transaction;
+// replays start after the watermark. The store cannot cut the head off a
+// log, so expired entries stay on disk until all of an archive's events
+// have expired and its log is deleted whole. UpdateArchive applies a new
+// RetentionDays to the events already kept. StartReplay
 // replays the events accepted in [EventStartTime, EventEndTime) — by
 // acceptance time, the order the archive holds them in — to the archive's
 // own bus (another bus is refused, as on AWS), only to the rules in
@@ -149,7 +161,22 @@
 //
 // # Not yet
 //
-// Endpoints, partner event sources, the AWS/Events metrics, the
-// 300-rules-per-bus quota, OAuth token caching and private (VPC Lattice)
-// connectivity are not implemented.
+// Endpoints, partner event sources, the AWS/Events metrics, OAuth token
+// caching and private (VPC Lattice) connectivity are not implemented.
+//
+// # Quotas
+//
+// AWS's defaults, LimitExceededException beyond them, checked in the
+// transaction that would exceed them: 300 rules per event bus (replacing a
+// rule at the limit still works), 5 targets per rule, 100 event buses per
+// account and Region (custom buses; the default bus does not count), 50
+// connections and 3,000 API destinations.
+//
+// # Listing
+//
+// List operations page in name order with tokens of the form
+// base64("<operation>:<last name>"). A page reads Limit+1 records from the
+// token on (the one past the page says whether there is a next page); the
+// listings that filter (ListArchives, ListReplays, ListRuleNamesByTarget)
+// read further in batches of Limit+1 until the page is full.
 package events

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -209,31 +211,33 @@ func compactObject(s string) ([]byte, bool) {
 // buildEvent writes the event as EventBridge delivers it, members in AWS's
 // order.
 func buildEvent(id, detailType, source string, sc scope, t time.Time, resources []string, detail []byte) []byte {
-	var b bytes.Buffer
-	b.Grow(160 + len(detail))
-	b.WriteString(`{"version":"0","id":`)
-	b.WriteString(quote(id))
-	b.WriteString(`,"detail-type":`)
-	b.WriteString(quote(detailType))
-	b.WriteString(`,"source":`)
-	b.WriteString(quote(source))
-	b.WriteString(`,"account":`)
-	b.WriteString(quote(sc.account))
-	b.WriteString(`,"time":"`)
-	b.WriteString(t.UTC().Format("2006-01-02T15:04:05Z"))
-	b.WriteString(`","region":`)
-	b.WriteString(quote(sc.region))
-	b.WriteString(`,"resources":[`)
+	n := 128 + len(id) + len(detailType) + len(source) + len(sc.account) + len(sc.region) + len(detail)
+	for _, r := range resources {
+		n += len(r) + 3
+	}
+	b := make([]byte, 0, n)
+	b = append(b, `{"version":"0","id":`...)
+	b = appendQuote(b, id)
+	b = append(b, `,"detail-type":`...)
+	b = appendQuote(b, detailType)
+	b = append(b, `,"source":`...)
+	b = appendQuote(b, source)
+	b = append(b, `,"account":`...)
+	b = appendQuote(b, sc.account)
+	b = append(b, `,"time":"`...)
+	b = t.UTC().AppendFormat(b, "2006-01-02T15:04:05Z")
+	b = append(b, `","region":`...)
+	b = appendQuote(b, sc.region)
+	b = append(b, `,"resources":[`...)
 	for i, r := range resources {
 		if i > 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		b.WriteString(quote(r))
+		b = appendQuote(b, r)
 	}
-	b.WriteString(`],"detail":`)
-	b.Write(detail)
-	b.WriteByte('}')
-	return b.Bytes()
+	b = append(b, `],"detail":`...)
+	b = append(b, detail...)
+	return append(b, '}')
 }
 
 // commit stores the delivery jobs of the accepted events, and whatever also
@@ -261,14 +265,14 @@ func (s *Service) commit(ctx context.Context, acc []accepted, also func(context.
 				if a.replay != nil && !a.replay[name] {
 					continue
 				}
-				r, err := loadRule(ctx, tx, a.sc, a.bus, name)
+				c, err := s.committedRule(ctx, tx, a.sc, a.bus, name)
 				if err != nil {
 					return err
 				}
-				if r == nil || !r.matchable() || (a.readOnly && r.State != StateEnabledCloudTrail) {
+				if c == nil || !c.rule.matchable() || (a.readOnly && c.rule.State != StateEnabledCloudTrail) {
 					continue
 				}
-				if err := enqueueDeliveries(ctx, tx, a.sc, a.bus, r, a.id, a.event, now); err != nil {
+				if err := c.enqueue(ctx, tx, a.sc, a.id, a.event, now); err != nil {
 					return err
 				}
 			}
@@ -279,6 +283,90 @@ func (s *Service) commit(ctx context.Context, acc []accepted, also func(context.
 		return errInternal("the events could not be stored: %v", err)
 	}
 	return nil
+}
+
+// decodedRule is a rule as committed, decoded once for every event that
+// matches it: value is the record it was decoded from, rule must not be
+// changed, and targets holds each target encoded for delivery payloads.
+type decodedRule struct {
+	value   []byte
+	rule    *ruleRecord
+	targets [][]byte
+}
+
+// committedRule reads a matched rule in the accepting transaction, as
+// committed, and returns it decoded (nil if it is gone). Decoding the rule
+// and encoding its targets for every event cost more than the rest of
+// accepting it, so the result is kept per rule key and reused while the
+// stored bytes are the same; comparing the bytes, not the version, keeps a
+// rule deleted and created again from reusing its predecessor.
+func (s *Service) committedRule(ctx context.Context, tx store.Tx, sc scope, bus, name string) (*decodedRule, error) {
+	key := sc.ruleKey(bus, name)
+	rec, err := tx.RecordGet(ctx, tableRule, key)
+	if errors.Is(err, store.ErrNotFound) {
+		s.decoded.Delete(key)
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("events: read rule %s: %w", key, err)
+	}
+	if v, ok := s.decoded.Load(key); ok {
+		if d := v.(*decodedRule); bytes.Equal(d.value, rec.Value) {
+			return d, nil
+		}
+	}
+	var r ruleRecord
+	if err := json.Unmarshal(rec.Value, &r); err != nil {
+		return nil, fmt.Errorf("events: decode rule %s: %w", key, err)
+	}
+	d := &decodedRule{value: bytes.Clone(rec.Value), rule: &r, targets: make([][]byte, len(r.Targets))}
+	for i := range r.Targets {
+		if d.targets[i], err = marshalRaw(&r.Targets[i]); err != nil {
+			return nil, err
+		}
+	}
+	s.decoded.Store(key, d)
+	return d, nil
+}
+
+// enqueue puts the event's delivery jobs to the rule's targets in tx.
+func (d *decodedRule) enqueue(ctx context.Context, tx store.Tx, sc scope, id string, event []byte, now time.Time) error {
+	r := d.rule
+	ruleArn := sc.ruleArn(r.Bus, r.Name)
+	for i, t := range r.Targets {
+		job := &store.Job{Queue: QueueDelivery, ID: id + "|" + r.Bus + "|" + r.Name + "|" + t.Id, Due: now,
+			Payload: deliveryPayload(sc, r.Bus, r.Name, ruleArn, d.targets[i], id, event, now)}
+		if err := tx.JobPut(ctx, job); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deliveryPayload encodes a delivery (Attempts 0) as json.Marshal would,
+// but without HTML escaping and with the target already encoded: it is
+// written once per matched target of every accepted event.
+func deliveryPayload(sc scope, bus, rule, ruleArn string, target []byte, id string, event []byte, now time.Time) []byte {
+	b := make([]byte, 0, 160+len(sc.account)+len(sc.region)+len(bus)+len(rule)+len(ruleArn)+len(target)+len(id)+len(event))
+	b = append(b, `{"account":`...)
+	b = appendQuote(b, sc.account)
+	b = append(b, `,"region":`...)
+	b = appendQuote(b, sc.region)
+	b = append(b, `,"bus":`...)
+	b = appendQuote(b, bus)
+	b = append(b, `,"rule":`...)
+	b = appendQuote(b, rule)
+	b = append(b, `,"ruleArn":`...)
+	b = appendQuote(b, ruleArn)
+	b = append(b, `,"target":`...)
+	b = append(b, target...)
+	b = append(b, `,"eventId":`...)
+	b = appendQuote(b, id)
+	b = append(b, `,"event":`...)
+	b = append(b, event...)
+	b = append(b, `,"ingested":"`...)
+	b = now.AppendFormat(b, time.RFC3339Nano)
+	return append(b, `"}`...)
 }
 
 // ServiceEvent is an event an AWS service puts on an account's default bus

@@ -121,8 +121,10 @@ type replayRecord struct {
 	Started     time.Time         `json:"started"`
 	Ended       *time.Time        `json:"ended,omitempty"`
 	LastEvent   *time.Time        `json:"lastEvent,omitempty"`
-	Cursor      int64             `json:"cursor"` // last log entry read
-	Last        int64             `json:"last"`   // the log's length at StartReplay
+	// Cursor is the last event read and Last the last one archived at
+	// StartReplay, both numbered as archiveRecord.Base says.
+	Cursor int64 `json:"cursor"`
+	Last   int64 `json:"last"`
 }
 
 func (sc scope) replayKey(name string) string { return sc.prefix() + name }
@@ -206,6 +208,10 @@ func (s *Service) StartReplay(ctx context.Context, in *StartReplayInput) (*Start
 		if r.Last, err = tx.LogLen(ctx, sc.archiveLog(archive)); err != nil {
 			return nil, err
 		}
+		// Cursor and Last count every event ever archived (retention.go), so
+		// deleting a fully expired log does not move them.
+		r.Last += a.Base
+		r.Cursor = a.Expired
 		if err := putReplay(ctx, tx, sc, r, 0); err != nil {
 			return nil, err
 		}
@@ -321,12 +327,22 @@ func (s *Service) runReplay(ctx context.Context, job store.Job) error {
 	var r *replayRecord
 	var rev int64
 	var entries []store.LogEntry
+	var base int64 // the archive's Base: entry n of its log is event base+n
 	err := s.st.View(ctx, func(tx store.Tx) error {
 		var err error
 		if r, rev, err = getJSON[replayRecord](ctx, tx, tableReplay, sc.replayKey(name)); err != nil || r == nil {
 			return err
 		}
-		entries, err = tx.LogRead(ctx, &store.LogReadParams{Log: sc.archiveLog(r.Archive), After: r.Cursor, Limit: replayBatch})
+		a, _, err := getJSON[archiveRecord](ctx, tx, tableArchive, sc.archiveKey(r.Archive))
+		if err != nil || a == nil {
+			entries = nil
+			return err // the archive was deleted, and its events with it
+		}
+		// Events that expired since the replay started are deleted: skip
+		// them.
+		base = a.Base
+		from := max(r.Cursor, a.Expired)
+		entries, err = tx.LogRead(ctx, &store.LogReadParams{Log: sc.archiveLog(r.Archive), After: from - base, Limit: replayBatch})
 		return err
 	})
 	if err != nil {
@@ -348,11 +364,12 @@ func (s *Service) runReplay(ctx context.Context, job store.Job) error {
 		if r.State == ReplayCancelling {
 			break
 		}
-		if e.Seq > r.Last {
+		seq := base + e.Seq
+		if seq > r.Last {
 			done = true
 			break
 		}
-		cursor = e.Seq
+		cursor = seq
 		var ev archived
 		if json.Unmarshal(e.Data, &ev) != nil || ev.Ingested.Before(r.From) || !ev.Ingested.Before(r.To) {
 			continue
@@ -419,14 +436,14 @@ func (s *Service) commitReplay(ctx context.Context, job store.Job, sc scope, r *
 				if a.replay != nil && !a.replay[name] {
 					continue
 				}
-				rule, err := loadRule(ctx, tx, a.sc, a.bus, name)
+				c, err := s.committedRule(ctx, tx, a.sc, a.bus, name)
 				if err != nil {
 					return err
 				}
-				if rule == nil || !rule.matchable() {
+				if c == nil || !c.rule.matchable() {
 					continue
 				}
-				if err := enqueueDeliveries(ctx, tx, a.sc, a.bus, rule, a.id, a.event, now); err != nil {
+				if err := c.enqueue(ctx, tx, a.sc, a.id, a.event, now); err != nil {
 					return err
 				}
 			}

@@ -187,13 +187,12 @@ func (s *Service) fire(ctx context.Context, job store.Job) error {
 // enqueueDeliveries commits one delivery job per target of r for an event.
 func enqueueDeliveries(ctx context.Context, tx store.Tx, sc scope, bus string, r *ruleRecord, id string, event []byte, now time.Time) error {
 	for _, t := range r.Targets {
-		d := &delivery{Account: sc.account, Region: sc.region, Bus: bus, Rule: r.Name,
-			RuleArn: sc.ruleArn(bus, r.Name), Target: t, EventID: id, Event: event, Ingested: now}
-		payload, err := json.Marshal(d)
+		target, err := marshalRaw(&t)
 		if err != nil {
 			return err
 		}
-		job := &store.Job{Queue: QueueDelivery, ID: id + "|" + bus + "|" + r.Name + "|" + t.Id, Due: now, Payload: payload}
+		job := &store.Job{Queue: QueueDelivery, ID: id + "|" + bus + "|" + r.Name + "|" + t.Id, Due: now,
+			Payload: deliveryPayload(sc, bus, r.Name, sc.ruleArn(bus, r.Name), target, id, event, now)}
 		if err := tx.JobPut(ctx, job); err != nil {
 			return err
 		}

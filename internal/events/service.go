@@ -2,6 +2,7 @@ package events
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -27,7 +28,15 @@ const (
 
 	// maxTargetsPerRule is EventBridge's quota "Targets per rule".
 	maxTargetsPerRule = 5
-	defaultPage       = 100
+	// maxRulesPerBus is the default quota "Rules: 300 per event bus"; a
+	// PutRule that would create one more fails with LimitExceededException.
+	maxRulesPerBus = 300
+	// maxBusesPerAccount is the quota "Event buses: 100 per account" (per
+	// Region). AWS does not say whether the default bus counts; shoal
+	// counts custom buses only, since every account has the default one
+	// whether or not anyone created it.
+	maxBusesPerAccount = 100
+	defaultPage        = 100
 )
 
 // Config configures the service. Store and Clock are required; the
@@ -59,6 +68,9 @@ type Service struct {
 	scheduler *jobs.Runner
 	// replays runs replays (QueueReplay); a leaf too, like scheduler.
 	replays *jobs.Runner
+	// retention deletes archived events past their archive's
+	// RetentionDays (QueueRetention); a leaf too: it only writes the store.
+	retention *jobs.Runner
 
 	// matchers maps "<account>/<region>/<bus>" to its *pattern.Matcher.
 	// PutEvents reads it without locking; a bus is present exactly when it
@@ -76,6 +88,9 @@ type Service struct {
 	// archives maps a bus key to its archives ([]archiveMatch, replaced
 	// whole under refresh, read without locking by PutEvents).
 	archives sync.Map
+	// decoded caches each matched rule decoded, by rule key
+	// (*decodedRule, committedRule); entries are replaced whole.
+	decoded sync.Map
 	// web sends API destinations' HTTP requests, to loopback hosts only.
 	web *httpSender
 	// rates holds API destinations' invocation counts (a leaf lock).
@@ -104,6 +119,10 @@ func New(cfg Config) *Service {
 		Store: cfg.Store, Clock: cfg.Clock, Queue: QueueReplay, Handler: s.runReplay,
 		Logger: cfg.Logger, Owner: cfg.Owner,
 	})
+	s.retention = jobs.New(jobs.Config{
+		Store: cfg.Store, Clock: cfg.Clock, Queue: QueueRetention, Handler: s.expireArchive,
+		Logger: cfg.Logger, Owner: cfg.Owner,
+	})
 	return s
 }
 
@@ -120,19 +139,23 @@ func (s *Service) Start(ctx context.Context) error {
 	if err := s.replays.Start(ctx); err != nil {
 		return err
 	}
+	if err := s.retention.Start(ctx); err != nil {
+		return err
+	}
 	return s.scheduler.Start(ctx)
 }
 
 // Stop stops firing and delivering and waits for work in progress.
 func (s *Service) Stop(ctx context.Context) error {
-	return errors.Join(s.scheduler.Stop(ctx), s.replays.Stop(ctx), s.runner.Stop(ctx))
+	return errors.Join(s.scheduler.Stop(ctx), s.retention.Stop(ctx), s.replays.Stop(ctx), s.runner.Stop(ctx))
 }
 
-// Drain fires the scheduled rules due now, runs the replays, and delivers
-// everything due now before returning; tests use it instead of waiting for
-// the background runners.
+// Drain fires the scheduled rules due now, deletes the archived events that
+// expired, runs the replays, and delivers everything due now before
+// returning; tests use it instead of waiting for the background runners.
 func (s *Service) Drain(ctx context.Context) {
 	s.scheduler.Drain(ctx)
+	s.retention.Drain(ctx)
 	s.replays.Drain(ctx)
 	s.runner.Drain(ctx)
 }
@@ -248,6 +271,9 @@ func (s *Service) refreshRule(ctx context.Context, sc scope, bus, name string) {
 		state = r.State
 	}
 	s.noteState(sc.busKey(bus), name, state)
+	if r == nil {
+		s.decoded.Delete(sc.ruleKey(bus, name))
+	}
 	if r == nil || !r.matchable() {
 		m.Remove(name)
 		return
@@ -392,6 +418,11 @@ func (s *Service) CreateEventBus(ctx context.Context, in *CreateEventBusInput) (
 		if cur != nil {
 			return nil, errBusExists(in.Name)
 		}
+		if n, err := countRecords(ctx, tx, tableBus, sc.prefix(), sc.busKey(DefaultBus), maxBusesPerAccount); err != nil {
+			return nil, err
+		} else if n >= maxBusesPerAccount {
+			return nil, errLimitExceeded()
+		}
 		if err := putBus(ctx, tx, sc, b, 0); err != nil {
 			return nil, err
 		}
@@ -474,7 +505,10 @@ func (s *Service) UpdateEventBus(ctx context.Context, in *UpdateEventBusInput) (
 	})
 }
 
-// ListEventBuses lists the default bus and the custom buses by name.
+// ListEventBuses lists the default bus and the custom buses by name. A
+// page reads at most Limit+1 bus records: the default bus, which has a
+// record only once it has tags or a policy, is merged in where its name
+// falls.
 func (s *Service) ListEventBuses(ctx context.Context, in *ListEventBusesInput) (*ListEventBusesOutput, error) {
 	sc := scopeFrom(ctx)
 	after, err := decodeToken("ListEventBuses", in.NextToken)
@@ -483,42 +517,39 @@ func (s *Service) ListEventBuses(ctx context.Context, in *ListEventBusesInput) (
 	}
 	limit := pageLimit(in.Limit)
 	return view(ctx, s.st, func(tx store.Tx) (*ListEventBusesOutput, error) {
-		p := &store.RecordScanParams{Table: tableBus, Prefix: sc.prefix() + in.NamePrefix}
+		p := &store.RecordScanParams{Table: tableBus, Prefix: sc.prefix() + in.NamePrefix, Limit: limit + 1}
+		if after != "" {
+			p.After = sc.busKey(after)
+		}
 		recs, err := tx.RecordScan(ctx, p)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("events: list buses: %w", err)
 		}
-		byName := map[string]*busRecord{}
-		names := []string{}
-		if strings.HasPrefix(DefaultBus, in.NamePrefix) {
-			names = append(names, DefaultBus)
-		}
+		buses := make([]*busRecord, 0, len(recs)+1)
 		for _, rec := range recs {
-			b, _, err := getJSON[busRecord](ctx, tx, tableBus, rec.Key)
-			if err != nil || b == nil {
-				continue
+			var b busRecord
+			if err := json.Unmarshal(rec.Value, &b); err != nil {
+				return nil, fmt.Errorf("events: decode bus %s: %w", rec.Key, err)
 			}
-			byName[b.Name] = b
-			if b.Name != DefaultBus {
-				names = append(names, b.Name)
+			buses = append(buses, &b)
+		}
+		// The default bus belongs on this page if it is after the token and
+		// before the end of what was read (or the read reached the end).
+		if strings.HasPrefix(DefaultBus, in.NamePrefix) && DefaultBus > after {
+			i, found := slices.BinarySearchFunc(buses, DefaultBus, func(b *busRecord, name string) int { return strings.Compare(b.Name, name) })
+			if !found && (len(recs) <= limit || i < len(buses)) {
+				buses = slices.Insert(buses, i, &busRecord{Name: DefaultBus})
 			}
 		}
-		slices.Sort(names)
 		out := &ListEventBusesOutput{EventBuses: []EventBus{}}
-		for _, n := range names {
-			if n <= after && after != "" {
-				continue
-			}
+		for _, b := range buses {
 			if len(out.EventBuses) == limit {
-				out.NextToken = encodeToken("ListEventBuses", out.EventBuses[len(out.EventBuses)-1].Name)
+				out.NextToken = encodeToken("ListEventBuses", out.EventBuses[limit-1].Name)
 				break
 			}
-			e := EventBus{Name: n, Arn: sc.busArn(n)}
-			if b := byName[n]; b != nil {
-				e.Description, e.Policy = b.Description, b.Policy
-				if !b.Created.IsZero() {
-					e.CreationTime, e.LastModifiedTime = &b.Created, &b.Modified
-				}
+			e := EventBus{Name: b.Name, Arn: sc.busArn(b.Name), Description: b.Description, Policy: b.Policy}
+			if !b.Created.IsZero() {
+				e.CreationTime, e.LastModifiedTime = &b.Created, &b.Modified
 			}
 			out.EventBuses = append(out.EventBuses, e)
 		}
@@ -604,6 +635,15 @@ func (s *Service) PutRule(ctx context.Context, in *PutRuleInput) (*PutRuleOutput
 			return nil, err
 		}
 		r := &ruleRecord{Name: in.Name, Bus: bus, Created: now, CreatedBy: sc.account}
+		if cur == nil {
+			// Only creating a rule counts against the quota; replacing one
+			// at the limit still works.
+			if n, err := countRecords(ctx, tx, tableRule, sc.rulePrefix(bus), "", maxRulesPerBus); err != nil {
+				return nil, err
+			} else if n >= maxRulesPerBus {
+				return nil, errLimitExceeded()
+			}
+		}
 		if cur != nil {
 			if cur.ManagedBy != "" {
 				return nil, errManagedRule(in.Name)

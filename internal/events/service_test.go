@@ -416,3 +416,53 @@ func TestDeliverySurvivesRestart(t *testing.T) {
 		t.Errorf("rules not reloaded: %v", got)
 	}
 }
+
+// The hand-written delivery payload is what json.Marshal without HTML
+// escaping writes for the same delivery, byte for byte.
+func TestDeliveryPayloadMatchesMarshal(t *testing.T) {
+	sc := scope{account: "123456789012", region: "eu-west-1"}
+	event := buildEvent("id-1", "Order <placed>", "my.shop", sc, start, []string{"arn:x", `q"uote`}, []byte(`{"a":"<b>&\u2028é"}`))
+	target := Target{Id: "t1", Arn: machineArn, Input: ptr(`{"x":"<y>"}`), RetryPolicy: &RetryPolicy{MaximumRetryAttempts: ptr(int32(3))}}
+	now := start.Add(1234 * time.Millisecond)
+	want, err := marshalRaw(&delivery{Account: sc.account, Region: sc.region, Bus: "b\u00e9", Rule: "r", RuleArn: sc.ruleArn("b\u00e9", "r"),
+		Target: target, EventID: "id-1", Event: event, Ingested: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, err := marshalRaw(&target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := deliveryPayload(sc, "b\u00e9", "r", sc.ruleArn("b\u00e9", "r"), tb, "id-1", event, now); string(got) != string(want) {
+		t.Errorf("deliveryPayload =\n%s\nwant\n%s", got, want)
+	}
+	var ev map[string]any
+	if err := json.Unmarshal(event, &ev); err != nil || ev["detail-type"] != "Order <placed>" || ev["resources"].([]any)[1] != `q"uote` {
+		t.Errorf("event %s: %v", event, err)
+	}
+}
+
+// A matched rule's targets are the committed ones even though PutEvents
+// keeps rules decoded between calls.
+func TestDeliveryFollowsTargetChanges(t *testing.T) {
+	e := newEnv(t)
+	must[PutRuleOutput](e, "PutRule", &PutRuleInput{Name: "r", EventPattern: `{"source":["my.shop"]}`})
+	put := func(arn string) {
+		t.Helper()
+		must[PutTargetsOutput](e, "PutTargets", &PutTargetsInput{Rule: "r", Targets: []Target{{Id: "t", Arn: arn}}})
+		must[PutEventsOutput](e, "PutEvents", &PutEventsInput{Entries: []PutEventsRequestEntry{{Source: "my.shop", DetailType: "x", Detail: `{}`}}})
+		e.drain()
+	}
+	put(machineArn + "-1")
+	put(machineArn + "-2")
+	must[RemoveTargetsOutput](e, "RemoveTargets", &RemoveTargetsInput{Rule: "r", Ids: []string{"t"}})
+	must[Empty](e, "DeleteRule", &DeleteRuleInput{Name: "r"})
+	must[PutRuleOutput](e, "PutRule", &PutRuleInput{Name: "r", EventPattern: `{"source":["my.shop"]}`})
+	put(machineArn + "-3")
+	e.states.mu.Lock()
+	arns := slices.Clone(e.states.arns)
+	e.states.mu.Unlock()
+	if !slices.Equal(arns, []string{machineArn + "-1", machineArn + "-2", machineArn + "-3"}) {
+		t.Errorf("delivered to %v", arns)
+	}
+}

@@ -185,6 +185,23 @@ func scanRules(ctx context.Context, tx store.Tx, sc scope, bus, namePrefix, afte
 	return out, nil
 }
 
+// countRecords counts the records of table under prefix, leaving out the
+// one at key skip, and stops once it has seen limit: quota checks need
+// only to know whether the count reached the quota.
+func countRecords(ctx context.Context, tx store.Tx, table, prefix, skip string, limit int) (int, error) {
+	recs, err := tx.RecordScan(ctx, &store.RecordScanParams{Table: table, Prefix: prefix, Limit: limit + 1})
+	if err != nil {
+		return 0, fmt.Errorf("events: count %s: %w", table, err)
+	}
+	n := 0
+	for _, r := range recs {
+		if r.Key != skip {
+			n++
+		}
+	}
+	return min(n, limit), nil
+}
+
 // update runs fn in one store transaction and returns its result; a
 // conflicting concurrent write is ConcurrentModificationException.
 func update[T any](ctx context.Context, st store.Store, fn func(tx store.Tx) (*T, error)) (*T, error) {
@@ -236,29 +253,37 @@ func decodeToken(op, token string) (string, error) {
 // is decoded once, keep filters, and after limit items the name of the last
 // one becomes the next token — given only when another kept record follows.
 // afterKey is the store key of the previous page's last name, or "".
+//
+// It reads in batches of limit+1 records from afterKey on, so a page
+// without filters costs one scan of limit+1 records, and the one record
+// past the page tells whether a next page exists.
 func listByName[R, I any](ctx context.Context, tx store.Tx, table, prefix, afterKey string, limit int,
 	keep func(*R) bool, item func(*R) (I, string)) (items []I, last string, err error) {
 	items = []I{}
-	p := &store.RecordScanParams{Table: table, Prefix: prefix, After: afterKey}
-	recs, err := tx.RecordScan(ctx, p)
-	if err != nil {
-		return nil, "", fmt.Errorf("events: list %s: %w", table, err)
+	p := &store.RecordScanParams{Table: table, Prefix: prefix, After: afterKey, Limit: limit + 1}
+	for {
+		recs, err := tx.RecordScan(ctx, p)
+		if err != nil {
+			return nil, "", fmt.Errorf("events: list %s: %w", table, err)
+		}
+		for _, rec := range recs {
+			var r R
+			if err := json.Unmarshal(rec.Value, &r); err != nil {
+				return nil, "", fmt.Errorf("events: decode %s %s: %w", table, rec.Key, err)
+			}
+			if !keep(&r) {
+				continue
+			}
+			if len(items) == limit {
+				return items, last, nil
+			}
+			var it I
+			it, last = item(&r)
+			items = append(items, it)
+		}
+		if len(recs) < p.Limit {
+			return items, "", nil
+		}
+		p.After = recs[len(recs)-1].Key
 	}
-	names := make([]string, 0, limit)
-	for _, rec := range recs {
-		var r R
-		if err := json.Unmarshal(rec.Value, &r); err != nil {
-			return nil, "", fmt.Errorf("events: decode %s %s: %w", table, rec.Key, err)
-		}
-		if !keep(&r) {
-			continue
-		}
-		if len(items) == limit {
-			return items, names[limit-1], nil
-		}
-		it, name := item(&r)
-		items = append(items, it)
-		names = append(names, name)
-	}
-	return items, "", nil
 }

@@ -168,21 +168,29 @@ func (s *Service) ListRuleNamesByTarget(ctx context.Context, in *ListRuleNamesBy
 		if err := requireBus(ctx, tx, sc, bus); err != nil {
 			return nil, err
 		}
-		rules, err := scanRules(ctx, tx, sc, bus, "", after, 0)
-		if err != nil {
-			return nil, err
-		}
+		// Read the bus's rules in batches until the page is full and one
+		// more match shows that a next page exists.
 		out := &ListRuleNamesByTargetOutput{RuleNames: []string{}}
-		for _, r := range rules {
-			if !slices.ContainsFunc(r.Targets, func(t Target) bool { return t.Arn == in.TargetArn }) {
-				continue
+		from := after // fn may run again: leave after as it was
+		for {
+			rules, err := scanRules(ctx, tx, sc, bus, "", from, limit+1)
+			if err != nil {
+				return nil, err
 			}
-			if len(out.RuleNames) == limit {
-				out.NextToken = encodeToken("ListRuleNamesByTarget", out.RuleNames[limit-1])
-				break
+			for _, r := range rules {
+				if !slices.ContainsFunc(r.Targets, func(t Target) bool { return t.Arn == in.TargetArn }) {
+					continue
+				}
+				if len(out.RuleNames) == limit {
+					out.NextToken = encodeToken("ListRuleNamesByTarget", out.RuleNames[limit-1])
+					return out, nil
+				}
+				out.RuleNames = append(out.RuleNames, r.Name)
 			}
-			out.RuleNames = append(out.RuleNames, r.Name)
+			if len(rules) <= limit {
+				return out, nil
+			}
+			from = rules[len(rules)-1].Name
 		}
-		return out, nil
 	})
 }

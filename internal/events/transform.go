@@ -235,9 +235,35 @@ func writeValue(b *bytes.Buffer, v any, defined, inString, jsonShaped bool) {
 
 // quote is a JSON string literal without Go's HTML escaping.
 func quote(s string) string {
+	if plainASCII(s) {
+		return `"` + s + `"`
+	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(s)
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// appendQuote appends quote(s) to b. Every event PutEvents accepts quotes
+// its id, source, detail-type, account and region, which are almost always
+// printable ASCII: those are copied between quotes without an encoder.
+func appendQuote(b []byte, s string) []byte {
+	if plainASCII(s) {
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"')
+	}
+	return append(b, quote(s)...)
+}
+
+// plainASCII reports whether s needs no escaping in a JSON string: printable
+// ASCII other than '"' and '\'.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
