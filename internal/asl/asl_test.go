@@ -48,6 +48,7 @@ func TestValidation(t *testing.T) {
 		{"bad intrinsic", `{"StartAt":"X","States":{"X":{"Type":"Pass","Parameters":{"a.$":"States.Nope(1)"},"End":true}}}`, CodeSchema, "/States/X/Parameters/a.$", "valid intrinsic function call"},
 		{"states.all not last", `{"StartAt":"X","States":{"X":{"Type":"Task","Resource":"arn:aws:lambda:x","Retry":[{"ErrorEquals":["States.ALL"]},{"ErrorEquals":["E"]}],"End":true}}}`, CodeSchema, "/States/X/Retry/0/ErrorEquals", "last"},
 		{"reserved error name", `{"StartAt":"X","States":{"X":{"Type":"Task","Resource":"arn:aws:lambda:x","Retry":[{"ErrorEquals":["States.Foo"]}],"End":true}}}`, CodeSchema, "/States/X/Retry/0/ErrorEquals/0", "reserved"},
+		{"bad HTTP status error name", `{"StartAt":"X","States":{"X":{"Type":"Task","Resource":"arn:aws:lambda:x","Retry":[{"ErrorEquals":["States.Http.StatusCode.4044"]}],"End":true}}}`, CodeSchema, "/States/X/Retry/0/ErrorEquals/0", "reserved"},
 		{"jsonata field in jsonpath", `{"StartAt":"X","States":{"X":{"Type":"Pass","Output":{},"End":true}}}`, CodeSchema, "/States/X", "Output"},
 		{"bad variable", `{"StartAt":"X","States":{"X":{"Type":"Pass","Assign":{"1a":1},"End":true}}}`, CodeSchema, "/States/X/Assign/1a", "1a"},
 		{"name length", `{"StartAt":"` + strings.Repeat("a", 81) + `","States":{"` + strings.Repeat("a", 81) + `":{"Type":"Succeed"}}}`, CodeInvalidStateName, "/States/" + strings.Repeat("a", 81), "80"},
@@ -185,5 +186,15 @@ func TestAssignSizeLimit(t *testing.T) {
 	d, _ := m.Enter("P", map[string]any{"big": big}, &Env{})
 	if f, ok := d.(*Fail); !ok || f.Error != ErrRuntime {
 		t.Fatalf("got %#v", d)
+	}
+}
+
+// The HTTP Task's failures are named by status code, and Retriers and
+// Catchers may list them.
+func TestHTTPStatusErrorNames(t *testing.T) {
+	def := `{"StartAt":"X","States":{"X":{"Type":"Task","Resource":"arn:aws:states:::http:invoke","Retry":[{"ErrorEquals":["States.Http.StatusCode.429","States.Http.Socket"]}],
+		"Catch":[{"ErrorEquals":["States.Http.StatusCode.404"],"Next":"Y"}],"End":true},"Y":{"Type":"Succeed"}}}`
+	if m, diags := Compile([]byte(def)); m == nil {
+		t.Fatal(diags)
 	}
 }

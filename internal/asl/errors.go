@@ -35,6 +35,18 @@ var predefinedErrors = map[string]bool{
 	ErrTimeout: true, ErrBranchFailed: true, ErrHTTPSocket: true,
 }
 
+// httpStatusPrefix names the HTTP Task's failures by the answer's status
+// code: States.Http.StatusCode.404, which Retriers and Catchers may list.
+const httpStatusPrefix = "States.Http.StatusCode."
+
+// predefinedError reports a States.* name a Retrier or Catcher may list.
+func predefinedError(name string) bool {
+	if code, ok := strings.CutPrefix(name, httpStatusPrefix); ok {
+		return len(code) == 3 && strings.Trim(code, "0123456789") == ""
+	}
+	return predefinedErrors[name]
+}
+
 // Failure is an error a state raised: a task's failure the engine reports,
 // or one this package detects (States.Runtime, States.NoChoiceMatched, ...).
 // It is also the error output a Catcher passes on: {"Error": ..., "Cause": ...}.

@@ -90,7 +90,7 @@ func errorEquals(o *object, last bool) []string {
 			o.ds.schema(pointer(o.at("ErrorEquals"), itoa(i)), "The value must be a STRING")
 			continue
 		}
-		if statesPrefixed(s) && !predefinedErrors[s] {
+		if statesPrefixed(s) && !predefinedError(s) {
 			o.ds.schema(pointer(o.at("ErrorEquals"), itoa(i)), "The value '%s' is not a valid error name: names starting with 'States.' are reserved", s)
 		}
 		if s == ErrAll {

@@ -140,7 +140,7 @@ func (s *Service) invokeAPIDestination(ctx context.Context, d *delivery, input [
 		return &errRateLimited{Next: next}
 	}
 	if conn.State != ConnectionAuthorized {
-		return dispatch.NewError("ConnectionNotAuthorized", "connection %s is %s: %s", conn.Name, conn.State, conn.StateReason)
+		return errConnectionNotAuthorized(conn)
 	}
 	endpoint := dest.Endpoint
 	var hp HttpParameters

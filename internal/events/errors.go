@@ -67,6 +67,13 @@ func errInvalidNextToken() *dispatch.Error {
 	return errValidation("The NextToken provided is invalid.")
 }
 
+// errConnectionNotAuthorized: a delivery or an HTTP Task through a
+// connection that is not AUTHORIZED (not an API error of the model: it
+// names the failure of the invocation).
+func errConnectionNotAuthorized(c *connectionRecord) *dispatch.Error {
+	return dispatch.NewError("ConnectionNotAuthorized", "connection %s is %s: %s", c.Name, c.State, c.StateReason)
+}
+
 func errConnectionNotFound(name string) *dispatch.Error {
 	return newErr("ResourceNotFoundException", "Connection '%s' does not exist.", name)
 }

@@ -92,7 +92,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.services = []named{
 		{"ssm", ssm.New(st, cfg.Clock)},
 		// "stepfunctions" is LocalStack's health key for it.
-		{"stepfunctions", sfn.New(sfn.Config{Store: st, Clock: cfg.Clock, Registry: s.registry, Logger: cfg.Logger})},
+		{"stepfunctions", sfn.New(sfn.Config{Store: st, Clock: cfg.Clock, Registry: s.registry, HTTP: eventBus, Logger: cfg.Logger})},
 		{"events", eventBus},
 		{"scheduler", scheduler.New(scheduler.Config{Store: st, Clock: cfg.Clock, Registry: s.registry, Logger: cfg.Logger})},
 	}

@@ -32,6 +32,9 @@ import (
 type Integrations struct {
 	Registry *dispatch.Registry
 	Clock    clock.Clock
+	// HTTP sends HTTP Tasks through EventBridge connections (nil: the
+	// HTTP Task fails saying so).
+	HTTP HTTPInvoker
 }
 
 var _ engine.Invoker = (*Integrations)(nil)
@@ -113,6 +116,9 @@ func (in *Integrations) Invoke(ctx context.Context, x *engine.Execution, t *engi
 	}
 	if o.params != nil {
 		o.params(x, p)
+	}
+	if o.call != nil {
+		return o.call(ctx, in, x, p)
 	}
 	if sync && o.nested {
 		ctx = withParentTask(ctx, &engine.Parent{Token: t.Token, JSONData: pattern == patternSync2})

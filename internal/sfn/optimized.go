@@ -34,6 +34,9 @@ type integration struct {
 	nested bool
 	// poll asks whether the job a .sync task started has ended.
 	poll func(ctx context.Context, in *Integrations, caller dispatch.Caller, t *engine.Task) engine.Outcome
+	// call, when set, runs the integration itself instead of an operation
+	// of the registry (the HTTP Task leaves the process).
+	call func(ctx context.Context, in *Integrations, x *engine.Execution, p map[string]any) engine.Outcome
 }
 
 var optimized = map[string]integration{
@@ -68,6 +71,10 @@ var optimized = map[string]integration{
 		patterns: []string{patternRequestResponse, patternCallback},
 		params:   payloadAsText("MessageBody"),
 		metadata: true, contentType: "text/xml",
+	},
+	"http:invoke": {
+		patterns: []string{patternRequestResponse},
+		call:     invokeHTTP,
 	},
 	"glue:startJobRun": {
 		service: "glue", operation: "StartJobRun", errPrefix: "Glue",

@@ -26,7 +26,10 @@ type Config struct {
 	Store    store.Store
 	Clock    clock.Clock
 	Registry *dispatch.Registry // for Task states' service integrations
-	Logger   *slog.Logger
+	// HTTP sends the HTTP Task's requests through EventBridge connections
+	// (the events service; nil: http:invoke fails saying so).
+	HTTP   HTTPInvoker
+	Logger *slog.Logger
 }
 
 // Service is AWS Step Functions.
@@ -54,7 +57,7 @@ func New(cfg Config) *Service {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Service{st: cfg.Store, clock: cfg.Clock, log: cfg.Logger, registry: cfg.Registry}
-	integrations := &Integrations{Registry: cfg.Registry, Clock: cfg.Clock}
+	integrations := &Integrations{Registry: cfg.Registry, Clock: cfg.Clock, HTTP: cfg.HTTP}
 	s.integrations = integrations
 	s.engine = engine.New(engine.Config{
 		Store: cfg.Store, Clock: cfg.Clock, Logger: cfg.Logger,
