@@ -114,20 +114,22 @@ func TestNestedExecutionSyncFailure(t *testing.T) {
 	}
 }
 
-// Stopping the parent while it waits leaves its task without a waiter: the
-// child's later end is dropped, not an error, and the child runs on.
+// Stopping the parent while it waits stops the nested execution too, as
+// AWS stops the job a Run a Job task started; the child's end then finds
+// no waiting task, which is not an error.
 func TestNestedExecutionParentStopped(t *testing.T) {
 	e := newEnv(t)
 	child := e.create("child", childDef)
 	arn := e.startExec(e.create("parent", nestedParent("arn:aws:states:::states:startExecution.sync:2", child)), "p", `{"n":1,"name":"kid"}`)
 	e.drain()
 	must[sfn.StopExecutionOutput](e, "StopExecution", &sfn.StopExecutionInput{ExecutionArn: arn})
+	e.drain()
 	e.clk.Advance(10 * time.Second)
 	e.drain()
 	if d := e.describe(arn); d.Status != "ABORTED" {
 		t.Errorf("parent %s", d.Status)
 	}
-	if d := e.describe("arn:aws:states:eu-west-1:123456789012:execution:child:kid"); d.Status != "SUCCEEDED" {
+	if d := e.describe("arn:aws:states:eu-west-1:123456789012:execution:child:kid"); d.Status != "ABORTED" {
 		t.Errorf("child %s", d.Status)
 	}
 }

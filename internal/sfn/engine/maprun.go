@@ -83,7 +83,15 @@ func (sp *spawn) empty() bool {
 	return sp == nil || len(sp.children) == 0 && len(sp.mapRuns) == 0 && len(sp.stops) == 0
 }
 
-// write writes a step's spawn inside its transaction.
+// spawned is the step's spawn, made on first use.
+func (s *step) spawned() *spawn {
+	if s.spawn == nil {
+		s.spawn = &spawn{}
+	}
+	return s.spawn
+}
+
+// writeSpawn writes a step's spawn inside its transaction.
 func (e *Engine) writeSpawn(ctx context.Context, tx store.Tx, sp *spawn, now time.Time) error {
 	if sp.empty() {
 		return nil
@@ -284,20 +292,18 @@ func (s *step) startMapRun(fr *frame, f *Fork, d *asl.RunMap) error {
 		return err
 	}
 	key := DefinitionKey(def)
-	if s.spawn == nil {
-		s.spawn = &spawn{}
+	sp := s.spawned()
+	if sp.defs == nil {
+		sp.defs = map[string][]byte{}
 	}
-	if s.spawn.defs == nil {
-		s.spawn.defs = map[string][]byte{}
-	}
-	s.spawn.defs[key] = def
+	sp.defs[key] = def
 	f.MapRun = arn
 	f.ChildDef = key
 	f.ChildMachine = fmt.Sprintf("arn:aws:states:%s:%s:stateMachine:%s/%s", s.x.Region(), s.x.Account(), smName, label)
 	r := &MapRun{ARN: arn, ExecutionARN: s.x.ARN, StateMachineARN: s.x.StateMachineARN, Status: MapRunRunning, StartDate: s.now,
 		MaxConcurrency: f.MaxConcurrency, ToleratedFailureCount: d.ToleratedFailureCount, ToleratedFailurePercentage: d.ToleratedFailurePercentage,
 		Counts: MapRunCount{Pending: int64(f.Total), Total: int64(f.Total)}}
-	s.spawn.mapRuns = append(s.spawn.mapRuns, r)
+	s.spawned().mapRuns = append(s.spawned().mapRuns, r)
 	s.emit(fr, HistoryEvent{Type: EventMapRunStarted, MapRunStartedEventDetails: &MapRunStartedEventDetails{MapRunArn: arn}})
 	return nil
 }
@@ -312,10 +318,7 @@ func (s *step) endMapRun(fr *frame, f *Fork, status string, failure *asl.Failure
 	}
 	// The start date is the MapRunStarted event's; the fork knows its id.
 	r.StartDate = f.StartedAt
-	if s.spawn == nil {
-		s.spawn = &spawn{}
-	}
-	s.spawn.mapRuns = append(s.spawn.mapRuns, r)
+	s.spawned().mapRuns = append(s.spawned().mapRuns, r)
 	switch status {
 	case MapRunSucceeded:
 		s.emit(fr, HistoryEvent{Type: EventMapRunSucceeded})
@@ -347,9 +350,6 @@ func (s *step) startChild(fr *frame, f *Fork, index int, item json.RawMessage, l
 	if err != nil {
 		return Cursor{}, err
 	}
-	if s.spawn == nil {
-		s.spawn = &spawn{}
-	}
 	token := s.newToken(s.x.ARN)
 	x := &Execution{
 		ARN: arn, StateMachineARN: f.ChildMachine, StateMachine: smName, Name: name, RoleARN: s.x.RoleARN,
@@ -360,7 +360,7 @@ func (s *step) startChild(fr *frame, f *Fork, index int, item json.RawMessage, l
 	if err != nil {
 		return Cursor{}, err
 	}
-	s.spawn.children = append(s.spawn.children, p)
+	s.spawned().children = append(s.spawned().children, p)
 	s.tokens = append(s.tokens, tokenWrite{rec: &taskRecord{Token: token, Execution: s.x.ARN, Scheduled: s.now}})
 	return Cursor{Phase: phaseChild, Task: &Task{Resource: arn, Token: token}, Last: last}, nil
 }

@@ -129,10 +129,7 @@ func (s *step) rerunFailed(fr *frame, f *Fork, redriven int64) error {
 		s.emit(fr, HistoryEvent{Type: EventMapRunRedriven, MapRunRedrivenEventDetails: &MapRunRedrivenEventDetails{MapRunArn: f.MapRun, RedriveCount: s.x.RedriveCount}})
 		r := &MapRun{ARN: f.MapRun, ExecutionARN: s.x.ARN, StateMachineARN: s.x.StateMachineARN, Status: MapRunRunning,
 			StartDate: f.StartedAt, MaxConcurrency: f.MaxConcurrency}
-		if s.spawn == nil {
-			s.spawn = &spawn{}
-		}
-		s.spawn.mapRuns = append(s.spawn.mapRuns, r)
+		s.spawned().mapRuns = append(s.spawned().mapRuns, r)
 	}
 	for _, ch := range f.Children {
 		if ch.Cursor.Phase == phaseDone && ch.Cursor.Failure == nil {

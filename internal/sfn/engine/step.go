@@ -562,9 +562,12 @@ func (s *step) taskDone(fr *frame) error {
 			ResourceType: rtype, Resource: res, Output: string(o.Result), OutputDetails: &DataDetails{},
 		}})
 		t.Submitted = true
+		if t.Sync() {
+			t.Submission = o.Result
+		}
 		switch {
 		case o.Poll > 0:
-			t.Submission, t.PollDue = o.Result, s.now.Add(o.Poll)
+			t.PollDue = s.now.Add(o.Poll)
 			return nil
 		case !t.Sync() || o.Await:
 			return nil
@@ -582,6 +585,10 @@ func (s *step) taskDone(fr *frame) error {
 	}
 	if t.Token != "" {
 		s.tokens = append(s.tokens, tokenWrite{token: t.Token, timedOut: o.TimedOut})
+	}
+	if child := nestedChild(t); child != "" && o.TimedOut {
+		// Timed out waiting: the nested execution is stopped too.
+		s.spawned().stops = append(s.spawned().stops, child)
 	}
 	input := decodeJSON(c.Input)
 	c.Task = nil
@@ -813,10 +820,7 @@ func (s *step) abort(fr *frame) {
 	case phaseChild:
 		// A Map Run's child: stop it, and let it go.
 		s.tokens = append(s.tokens, tokenWrite{token: c.Task.Token})
-		if s.spawn == nil {
-			s.spawn = &spawn{}
-		}
-		s.spawn.stops = append(s.spawn.stops, c.Task.Resource)
+		s.spawned().stops = append(s.spawned().stops, c.Task.Resource)
 		*c = Cursor{Phase: phaseDone, Failure: &asl.Failure{Error: errAborted}, Last: c.Last}
 		return
 	case phaseTask, phaseWait, phaseRetry, phaseFork:
@@ -833,6 +837,11 @@ func (s *step) abort(fr *frame) {
 		if c.Task != nil && c.Task.Token != "" {
 			s.tokens = append(s.tokens, tokenWrite{token: c.Task.Token})
 		}
+		if child := nestedChild(c.Task); child != "" {
+			// A .sync task's nested execution is stopped with it, as AWS
+			// stops the job a Run a Job task started.
+			s.spawned().stops = append(s.spawned().stops, child)
+		}
 		typ, _ := fr.m.StateType(c.State)
 		s.emit(fr, HistoryEvent{Type: string(typ) + "StateAborted"})
 	}
@@ -842,6 +851,19 @@ func (s *step) abort(fr *frame) {
 	if fr.parent != nil {
 		*c = Cursor{Phase: phaseDone, Failure: &asl.Failure{Error: "States.Aborted"}, Last: c.Last}
 	}
+}
+
+// nestedChild is the execution a submitted states:startExecution.sync task
+// waits for ("" for any other task).
+func nestedChild(t *Task) string {
+	if t == nil || !t.Submitted || !t.Sync() || !strings.Contains(t.Resource, ":states:::states:startExecution") {
+		return ""
+	}
+	var started struct {
+		ExecutionArn string `json:"ExecutionArn"`
+	}
+	_ = json.Unmarshal(t.Submission, &started)
+	return started.ExecutionArn
 }
 
 // pendingCalls lists the tasks of the cursor tree whose call is to be made
