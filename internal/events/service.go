@@ -85,6 +85,11 @@ type Service struct {
 	// readOnlyBuses publishes which buses have any, for lock-free reads.
 	allEvents     map[string]map[string]bool
 	readOnlyBuses sync.Map
+	// ruleVer is the rule version (rulesync.go) each bus's matcher was
+	// built from (guarded by refresh); stopWatch ends the watcher of rule
+	// changes made by other processes.
+	ruleVer   map[string]int64
+	stopWatch context.CancelFunc
 	// archives maps a bus key to its archives ([]archiveMatch, replaced
 	// whole under refresh, read without locking by PutEvents).
 	archives sync.Map
@@ -106,7 +111,7 @@ func New(cfg Config) *Service {
 	if cfg.NewID == nil {
 		cfg.NewID = uuid.NewString
 	}
-	s := &Service{st: cfg.Store, clk: cfg.Clock, log: cfg.Logger, newID: cfg.NewID, allEvents: map[string]map[string]bool{}, web: newHTTPSender()}
+	s := &Service{st: cfg.Store, clk: cfg.Clock, log: cfg.Logger, newID: cfg.NewID, allEvents: map[string]map[string]bool{}, ruleVer: map[string]int64{}, web: newHTTPSender()}
 	s.runner = jobs.New(jobs.Config{
 		Store: cfg.Store, Clock: cfg.Clock, Queue: QueueDelivery, Handler: s.deliver,
 		Logger: cfg.Logger, Owner: cfg.Owner,
@@ -130,9 +135,16 @@ func New(cfg Config) *Service {
 // beginning with deliveries a previous process left undone, and firing
 // scheduled rules, beginning with firings missed while shoal was down.
 func (s *Service) Start(ctx context.Context) error {
+	// Subscribe before loading, so a change committed in between wakes
+	// the watcher rather than being missed.
+	wake, cancel := s.st.Wake(QueueRules)
 	if err := s.load(ctx); err != nil {
+		cancel()
 		return err
 	}
+	watchCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	s.stopWatch = func() { stop(); cancel() }
+	go s.watchRules(watchCtx, wake)
 	if err := s.runner.Start(ctx); err != nil {
 		return err
 	}
@@ -147,6 +159,9 @@ func (s *Service) Start(ctx context.Context) error {
 
 // Stop stops firing and delivering and waits for work in progress.
 func (s *Service) Stop(ctx context.Context) error {
+	if s.stopWatch != nil {
+		s.stopWatch()
+	}
 	return errors.Join(s.scheduler.Stop(ctx), s.retention.Stop(ctx), s.replays.Stop(ctx), s.runner.Stop(ctx))
 }
 
@@ -181,6 +196,11 @@ func (s *Service) load(ctx context.Context) error {
 		clear(perBus)
 		clear(s.allEvents)
 		s.readOnlyBuses.Clear()
+		versions, err := ruleVersions(ctx, tx)
+		if err != nil {
+			return err
+		}
+		s.ruleVer = versions
 		after := ""
 		for {
 			recs, err := tx.RecordScan(ctx, &store.RecordScanParams{Table: tableBus, After: after, Limit: scanBatch})
@@ -270,6 +290,7 @@ func (s *Service) refreshRule(ctx context.Context, sc scope, bus, name string) {
 	if r != nil {
 		state = r.State
 	}
+	s.noteOwnChange(ctx, sc.busKey(bus))
 	s.noteState(sc.busKey(bus), name, state)
 	if r == nil {
 		s.decoded.Delete(sc.ruleKey(bus, name))
@@ -577,13 +598,14 @@ func (s *Service) DeleteEventBus(ctx context.Context, in *DeleteEventBusInput) (
 				return nil, err
 			}
 		}
-		return &Empty{}, nil
+		return &Empty{}, bumpRules(ctx, tx, sc, in.Name)
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.refresh.Lock()
 	s.matchers.Delete(sc.busKey(in.Name))
+	s.noteOwnChange(ctx, sc.busKey(in.Name))
 	s.refresh.Unlock()
 	return &Empty{}, nil
 }
@@ -663,6 +685,9 @@ func (s *Service) PutRule(ctx context.Context, in *PutRuleInput) (*PutRuleOutput
 			return nil, err
 		}
 		if err := planSchedule(ctx, tx, sc.ruleKey(bus, in.Name), r, now, unchanged); err != nil {
+			return nil, err
+		}
+		if err := bumpRules(ctx, tx, sc, bus); err != nil {
 			return nil, err
 		}
 		return &PutRuleOutput{RuleArn: sc.ruleArn(bus, in.Name)}, nil
@@ -769,6 +794,9 @@ func (s *Service) DeleteRule(ctx context.Context, in *DeleteRuleInput) (*Empty, 
 		if err := tx.RecordDelete(ctx, tableRule, sc.ruleKey(bus, in.Name)); err != nil {
 			return nil, err
 		}
+		if err := bumpRules(ctx, tx, sc, bus); err != nil {
+			return nil, err
+		}
 		return &Empty{}, planSchedule(ctx, tx, sc.ruleKey(bus, in.Name), nil, time.Time{}, false)
 	})
 	if err != nil {
@@ -818,6 +846,9 @@ func (s *Service) setState(ctx context.Context, name, busArg, state string) (*Em
 		r.State = state
 		scheduled = r.ScheduleExpression != ""
 		if err := putRule(ctx, tx, sc, r); err != nil {
+			return nil, err
+		}
+		if err := bumpRules(ctx, tx, sc, bus); err != nil {
 			return nil, err
 		}
 		return &Empty{}, planSchedule(ctx, tx, sc.ruleKey(bus, name), r, now, false)
