@@ -81,7 +81,15 @@ func (s *Service) runExpress(ctx context.Context, t *target, name, input string,
 	}
 	p := express.Params{
 		ARN: expressARN(t.m.ARN, name), StateMachineARN: t.m.ARN, StateMachine: t.m.Name, Name: name,
-		RoleARN: t.roleARN, Input: input, Machine: machine, StartDate: s.clock.Now(), OnEnd: onEnd,
+		RoleARN: t.roleARN, Input: input, Machine: machine, StartDate: s.clock.Now(),
+	}
+	logging := executionLogging(t.m.Logging)
+	p.Record = logging != nil
+	p.OnEnd = func(r express.Result) {
+		s.expressTelemetry(p, logging, r)
+		if onEnd != nil {
+			onEnd(r)
+		}
 	}
 	h, err := s.express.Start(p)
 	if err != nil {
@@ -200,4 +208,79 @@ func (e expressInvoker) Invoke(ctx context.Context, p *express.Params, t *expres
 	}
 	o := e.in.Invoke(ctx, x, &engine.Task{Resource: t.Resource, Parameters: t.Parameters, TimeoutSeconds: t.TimeoutSeconds, HeartbeatSeconds: t.HeartbeatSeconds})
 	return express.Outcome{Result: o.Result, Failure: o.Failure}
+}
+
+// expressTelemetry sends an ended Express execution's history to its log
+// group (when the machine logs) and its AWS/States metrics, through the
+// engine's outbox: one store.Update per execution, after it ended.
+func (s *Service) expressTelemetry(p express.Params, logging *engine.Logging, r express.Result) {
+	x := &engine.Execution{
+		ARN: p.ARN, StateMachineARN: p.StateMachineARN, StateMachine: p.StateMachine, Name: p.Name, RoleARN: p.RoleARN,
+		Input: p.Input, Status: r.Status, StartDate: r.StartDate, StopDate: r.StopDate, Logging: logging,
+	}
+	events := expressHistory(x, p, r)
+	ctx := context.Background()
+	err := s.st.Update(ctx, func(tx store.Tx) error { return engine.WriteTelemetry(ctx, tx, x, events, r.StopDate) })
+	if err != nil {
+		s.log.Error("sfn: an Express execution's logs and metrics could not be kept", "execution", p.ARN, "err", err)
+	}
+}
+
+// expressHistory shapes an Express execution's events as the model's
+// HistoryEvent; without recorded events (the machine does not log) its
+// start and end, which the metrics count.
+func expressHistory(x *engine.Execution, p express.Params, r express.Result) []engine.HistoryEvent {
+	evs := r.Events
+	if evs == nil {
+		end := express.Event{Type: "ExecutionSucceeded", Error: r.Error, Cause: r.Cause, Timestamp: r.StopDate, ID: 2, Previous: 1}
+		switch r.Status {
+		case express.StatusTimedOut:
+			end.Type = "ExecutionTimedOut"
+		case express.StatusFailed:
+			end.Type = "ExecutionFailed"
+		}
+		if r.Output != nil {
+			end.Output = *r.Output
+		}
+		evs = []express.Event{{Type: "ExecutionStarted", Input: p.Input, Timestamp: r.StartDate, ID: 1}, end}
+	}
+	out := make([]engine.HistoryEvent, len(evs))
+	for i, ev := range evs {
+		h := engine.HistoryEvent{Type: ev.Type, Timestamp: ev.Timestamp, ID: ev.ID, PreviousEventID: ev.Previous}
+		data := &engine.DataDetails{}
+		errs := &engine.ErrorDetails{Error: ev.Error, Cause: ev.Cause}
+		switch {
+		case ev.Type == engine.EventExecutionStarted:
+			h.ExecutionStartedEventDetails = &engine.ExecutionStartedEventDetails{Input: ev.Input, InputDetails: data, RoleArn: p.RoleARN}
+		case ev.Type == engine.EventExecutionSucceeded:
+			h.ExecutionSucceededEventDetails = &engine.ExecutionSucceededEventDetails{Output: ev.Output, OutputDetails: data}
+		case ev.Type == engine.EventExecutionFailed:
+			h.ExecutionFailedEventDetails = errs
+		case ev.Type == engine.EventExecutionTimedOut:
+			h.ExecutionTimedOutEventDetails = errs
+		case strings.HasSuffix(ev.Type, "StateEntered"):
+			h.StateEnteredEventDetails = &engine.StateEnteredEventDetails{Name: ev.State, Input: ev.Input, InputDetails: data}
+		case strings.HasSuffix(ev.Type, "StateExited"):
+			h.StateExitedEventDetails = &engine.StateExitedEventDetails{Name: ev.State, Output: ev.Output, OutputDetails: data}
+		case ev.Type == engine.EventTaskScheduled:
+			h.TaskScheduledEventDetails = &engine.TaskScheduledEventDetails{ResourceType: ev.ResourceType, Resource: ev.Resource,
+				Region: x.Region(), Parameters: ev.Parameters}
+		case ev.Type == engine.EventTaskStarted:
+			h.TaskStartedEventDetails = &engine.TaskStartedEventDetails{ResourceType: ev.ResourceType, Resource: ev.Resource}
+		case ev.Type == engine.EventTaskSucceeded:
+			h.TaskSucceededEventDetails = &engine.TaskSucceededEventDetails{ResourceType: ev.ResourceType, Resource: ev.Resource, Output: ev.Output, OutputDetails: data}
+		case ev.Type == engine.EventTaskFailed:
+			h.TaskFailedEventDetails = &engine.TaskFailedEventDetails{ResourceType: ev.ResourceType, Resource: ev.Resource, Error: ev.Error, Cause: ev.Cause}
+		case ev.Type == engine.EventMapStateStarted:
+			h.MapStateStartedEventDetails = &engine.MapStateStartedEventDetails{Length: ev.Length}
+		case ev.Type == engine.EventMapIterationStarted:
+			h.MapIterationStartedEventDetails = &engine.MapIterationEventDetails{Name: ev.State, Index: ev.Index}
+		case ev.Type == engine.EventMapIterationSucceeded:
+			h.MapIterationSucceededEventDetails = &engine.MapIterationEventDetails{Name: ev.State, Index: ev.Index}
+		case ev.Type == engine.EventMapIterationFailed:
+			h.MapIterationFailedEventDetails = &engine.MapIterationEventDetails{Name: ev.State, Index: ev.Index}
+		}
+		out[i] = h
+	}
+	return out
 }

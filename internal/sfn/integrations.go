@@ -78,7 +78,7 @@ func (in *Integrations) Invoke(ctx context.Context, x *engine.Execution, t *engi
 	if t.Lambda() {
 		return in.invokeFunction(ctx, caller, t)
 	}
-	rtype, res := engine.SplitResource(t.Resource)
+	rtype, res := asl.SplitResource(t.Resource)
 	if !strings.HasPrefix(t.Resource, "arn:") || !strings.Contains(t.Resource, ":states:::") {
 		return taskFailed("shoal does not run the resource '%s': a Task's Resource is an activity, a Lambda function or an arn:aws:states::: integration", t.Resource)
 	}
@@ -158,7 +158,7 @@ func (in *Integrations) InProcess(t *engine.Task) bool {
 		if !strings.Contains(t.Resource, ":states:::") {
 			return false
 		}
-		rtype, _ := engine.SplitResource(t.Resource)
+		rtype, _ := asl.SplitResource(t.Resource)
 		svc = rtype
 		if r, ok := strings.CutPrefix(rtype, "aws-sdk:"); ok {
 			svc, _ = dispatch.SDKService(r)
@@ -288,7 +288,7 @@ func checkResources(m *asl.Machine) string {
 // supports the integration pattern a Resource asks for; one shoal does not
 // know is taken as written (it fails when it runs).
 func supportsPattern(resource string) bool {
-	rtype, res := engine.SplitResource(resource)
+	rtype, res := asl.SplitResource(resource)
 	action, pattern := splitPattern(res)
 	o, ok := optimized[rtype+":"+action]
 	return !ok || slices.Contains(o.patterns, pattern)

@@ -3,6 +3,7 @@ package sfn_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -178,5 +179,60 @@ func TestTelemetryRunnerOffWithoutCloudWatch(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// An Express machine that logs sends its executions' histories to its log
+// group, and every Express execution counts in AWS/States, through the
+// same outbox as Standard executions.
+func TestExpressLoggingAndMetrics(t *testing.T) {
+	e := newEnv(t)
+	cw := &cloudwatch{}
+	cw.register(e.reg)
+	def := `{"StartAt":"P","States":{"P":{"Type":"Pass","Next":"Notify"},
+		"Notify":{"Type":"Task","Resource":"arn:aws:states:::sns:publish","Parameters":{"TopicArn":"arn:aws:sns:eu-west-1:123456789012:t","Message":"hi"},"End":true}}}`
+	sm := must[sfn.CreateStateMachineOutput](e, "CreateStateMachine", &sfn.CreateStateMachineInput{Name: "fast", Definition: def, RoleArn: role, Type: sfn.TypeExpress,
+		LoggingConfiguration: &sfn.LoggingConfiguration{Level: "ALL", IncludeExecutionData: true,
+			Destinations: []sfn.LogDestination{{CloudWatchLogsLogGroup: &sfn.CloudWatchLogsLogGroup{LogGroupArn: seedLogGroup}}}}}).StateMachineArn
+	in := `{"a":1}`
+	out := must[sfn.StartSyncExecutionOutput](e, "StartSyncExecution", &sfn.StartSyncExecutionInput{StateMachineArn: sm, Input: &in})
+	if out.Status != "SUCCEEDED" {
+		t.Fatalf("%+v", out)
+	}
+	var types []string
+	e.waitFor(func() bool {
+		e.svc.Telemetry().Drain(e.ctx)
+		cw.mu.Lock()
+		defer cw.mu.Unlock()
+		types = types[:0]
+		for _, c := range cw.logs {
+			for _, le := range c.LogEvents {
+				var rec struct {
+					Type         string `json:"type"`
+					ExecutionArn string `json:"execution_arn"`
+				}
+				_ = json.Unmarshal([]byte(le.Message), &rec)
+				if rec.ExecutionArn != out.ExecutionArn {
+					t.Errorf("record of %s", rec.ExecutionArn)
+				}
+				types = append(types, rec.Type)
+			}
+		}
+		return len(types) > 0 && types[len(types)-1] == "ExecutionSucceeded"
+	})
+	want := []string{"ExecutionStarted", "PassStateEntered", "PassStateExited", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSucceeded", "TaskStateExited", "ExecutionSucceeded"}
+	if !slices.Equal(types, want) {
+		t.Errorf("logged %v\nwant   %v", types, want)
+	}
+	cw.mu.Lock()
+	defer cw.mu.Unlock()
+	got := map[string]float64{}
+	for _, c := range cw.metrics {
+		for _, d := range c.MetricData {
+			got[d.MetricName] += d.Value
+		}
+	}
+	if got["ExecutionsStarted"] != 1 || got["ExecutionsSucceeded"] != 1 {
+		t.Errorf("metrics %v", got)
 	}
 }

@@ -526,7 +526,7 @@ func (s *step) schedule(fr *frame, d *asl.RunTask) {
 		}})
 		s.emit(fr, HistoryEvent{Type: EventLambdaFunctionStarted})
 	default:
-		rtype, res := SplitResource(d.Resource)
+		rtype, res := asl.SplitResource(d.Resource)
 		s.emit(fr, HistoryEvent{Type: EventTaskScheduled, TaskScheduledEventDetails: &TaskScheduledEventDetails{
 			ResourceType: rtype, Resource: res, Region: s.x.Region(), Parameters: params,
 			TimeoutInSeconds: d.TimeoutSeconds, HeartbeatInSeconds: d.HeartbeatSeconds,
@@ -548,7 +548,7 @@ func (s *step) taskDone(fr *frame) error {
 	o := t.Outcome
 	t.Outcome = nil
 	activity := t.Activity() != ""
-	rtype, res := SplitResource(t.Resource)
+	rtype, res := asl.SplitResource(t.Resource)
 	if t.Submitted && o.Poll > 0 && o.Failure == nil {
 		// A .sync poll: the work has not ended yet.
 		t.PollDue = s.now.Add(o.Poll)
@@ -906,30 +906,6 @@ func findTask(c *Cursor, token string) *Task {
 		}
 	}
 	return nil
-}
-
-// SplitResource splits a Task's Resource into the resourceType and resource
-// history events name: "arn:aws:states:::aws-sdk:glue:stopSession" is
-// ("aws-sdk:glue", "stopSession"), "arn:aws:states:::sns:publish" is
-// ("sns", "publish"); other ARNs (activities, Lambda functions) are split at
-// their resource type.
-func SplitResource(resource string) (resourceType, name string) {
-	if i := strings.Index(resource, ":::"); i >= 0 && strings.HasPrefix(resource, "arn:") {
-		rest := resource[i+3:]
-		skip := 0
-		if strings.HasPrefix(rest, "aws-sdk:") {
-			skip = len("aws-sdk:")
-		}
-		if j := strings.IndexByte(rest[skip:], ':'); j >= 0 {
-			return rest[:skip+j], rest[skip+j+1:]
-		}
-		return rest, ""
-	}
-	parts := strings.SplitN(resource, ":", 7)
-	if len(parts) == 7 {
-		return parts[2], parts[5] + ":" + parts[6]
-	}
-	return "", resource
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -104,6 +104,30 @@ type Params struct {
 	// OnEnd, when set, is called once with the result after the execution
 	// ends, on a goroutine of its own (it may block on a store).
 	OnEnd func(Result)
+	// Record asks for the execution's history events in Result.Events:
+	// Express keeps no history, but logs it to CloudWatch Logs and counts
+	// it in CloudWatch metrics.
+	Record bool
+}
+
+// Event is one history event of an Express execution, with what its
+// details carry (the caller shapes them as the model's HistoryEvent).
+type Event struct {
+	Type      string
+	Timestamp time.Time
+	ID        int64
+	Previous  int64
+	// State names the state of a StateEntered, StateExited or
+	// MapIteration event; Index is the iteration's, Length a
+	// MapStateStarted's item count.
+	State  string
+	Index  int
+	Length int
+	// Input and Output are JSON; Error and Cause a failure's.
+	Input, Output string
+	Error, Cause  string
+	// ResourceType, Resource and Parameters describe a task.
+	ResourceType, Resource, Parameters string
 }
 
 // Result is how an execution ended.
@@ -114,6 +138,8 @@ type Result struct {
 	Cause     string
 	StartDate time.Time
 	StopDate  time.Time
+	// Events is the history (Params.Record), in the order it happened.
+	Events []Event
 }
 
 // Handle is a started execution.
@@ -157,6 +183,7 @@ func (r *Runner) Start(p Params) (*Handle, error) {
 		x.after(limit, func() {
 			x.end(StatusTimedOut, nil, &asl.Failure{Error: asl.ErrTimeout, Cause: "The execution timed out"})
 		})
+		x.emit(Event{Type: "ExecutionStarted", Input: p.Input})
 		root := &frame{x: x, m: p.Machine, vars: asl.NewVars(nil)}
 		root.k = func() { root.enter(p.Machine.StartAt(), x.input) }
 		x.ready = append(x.ready, root)
@@ -220,6 +247,18 @@ type execution struct {
 	timerID uint64
 	events  int64 // the id the next history event would have, for causes
 	rand    *rand.Rand
+	log     []Event // Params.Record
+}
+
+// emit records a history event when the caller asked for them.
+func (x *execution) emit(ev Event) {
+	if !x.p.Record {
+		return
+	}
+	ev.ID = int64(len(x.log)) + 1
+	ev.Previous = ev.ID - 1
+	ev.Timestamp = x.r.clock.Now()
+	x.log = append(x.log, ev)
 }
 
 func (r *Runner) newExecution(p Params) *execution {
@@ -285,6 +324,15 @@ func (x *execution) end(status string, output any, f *asl.Failure) {
 		out := compact(output)
 		x.result.Output = &out
 	}
+	switch status {
+	case StatusSucceeded:
+		x.emit(Event{Type: "ExecutionSucceeded", Output: *x.result.Output})
+	case StatusTimedOut:
+		x.emit(Event{Type: "ExecutionTimedOut", Error: x.result.Error, Cause: x.result.Cause})
+	default:
+		x.emit(Event{Type: "ExecutionFailed", Error: x.result.Error, Cause: x.result.Cause})
+	}
+	x.result.Events = x.log
 	x.r.mu.Lock()
 	delete(x.r.running, x)
 	x.r.mu.Unlock()
@@ -362,7 +410,19 @@ func (f *frame) env() *asl.Env {
 func (f *frame) enter(state string, input any) {
 	f.state, f.input, f.retryCounts = state, input, nil
 	f.enteredTime, f.enteredID = f.x.r.clock.Now(), f.x.event()
+	f.x.emit(Event{Type: f.stateType() + "StateEntered", State: state, Input: compact(input)})
 	f.decide(f.m.Enter(state, input, f.env()))
+}
+
+// stateType is the current state's type, as history event types start.
+func (f *frame) stateType() string {
+	t, _ := f.m.StateType(f.state)
+	return string(t)
+}
+
+// exited records the current state's StateExited.
+func (f *frame) exited(output any) {
+	f.x.emit(Event{Type: f.stateType() + "StateExited", State: f.state, Output: compact(output)})
 }
 
 // finish ends the frame's machine with an output or a failure.
@@ -391,12 +451,15 @@ func (f *frame) decide(d asl.Decision, err error) {
 	f.x.event() // the state's exit or the task's scheduling
 	switch d := d.(type) {
 	case *asl.Next:
+		f.exited(d.Output)
 		f.vars.Assign(d.Assigned)
 		f.schedule(func() { f.enter(d.State, d.Output) })
 	case *asl.Catch:
+		f.exited(d.Output)
 		f.vars.Assign(d.Assigned)
 		f.schedule(func() { f.enter(d.Next, d.Output) })
 	case *asl.Succeed:
+		f.exited(d.Output)
 		f.vars.Assign(d.Assigned)
 		f.finish(d.Output, nil)
 	case *asl.Fail:
@@ -447,6 +510,9 @@ func (f *frame) runTask(d *asl.RunTask) {
 		return
 	}
 	t := &Task{Resource: d.Resource, Parameters: params, TimeoutSeconds: d.TimeoutSeconds, HeartbeatSeconds: d.HeartbeatSeconds}
+	rtype, res := asl.SplitResource(d.Resource)
+	x.emit(Event{Type: "TaskScheduled", ResourceType: rtype, Resource: res, Parameters: string(params)})
+	x.emit(Event{Type: "TaskStarted", ResourceType: rtype, Resource: res})
 	// The call runs with the execution locked: its frames wait for it, as
 	// they would for any step. Stop cancels x.r.ctx.
 	o := x.r.invoker.Invoke(x.r.ctx, &x.p, t)
@@ -454,9 +520,11 @@ func (f *frame) runTask(d *asl.RunTask) {
 		return // timed out or stopped during the call
 	}
 	if o.Failure != nil {
+		x.emit(Event{Type: "TaskFailed", ResourceType: rtype, Resource: res, Error: o.Failure.Error, Cause: o.Failure.Cause})
 		f.taskFailed(*o.Failure)
 		return
 	}
+	x.emit(Event{Type: "TaskSucceeded", ResourceType: rtype, Resource: res, Output: string(o.Result)})
 	f.x.event()
 	f.decide(f.m.TaskSucceeded(f.state, f.input, decode(o.Result), f.env()))
 }
@@ -478,7 +546,15 @@ func (f *frame) runChildren(branches []*asl.Machine, processor *asl.Machine, ite
 		n = len(list)
 	}
 	g := &group{results: make([]any, n), remaining: n}
+	kind := "Parallel"
+	if processor != nil {
+		kind = "Map"
+		f.x.emit(Event{Type: "MapStateStarted", Length: n})
+	} else {
+		f.x.emit(Event{Type: "ParallelStateStarted"})
+	}
 	if n == 0 {
+		f.x.emit(Event{Type: kind + "StateSucceeded"})
 		f.decide(f.m.TaskSucceeded(f.state, f.input, []any{}, f.env()))
 		return
 	}
@@ -494,8 +570,16 @@ func (f *frame) runChildren(branches []*asl.Machine, processor *asl.Machine, ite
 			if g.failed {
 				return
 			}
+			if processor != nil {
+				typ := "MapIterationSucceeded"
+				if fail != nil {
+					typ = "MapIterationFailed"
+				}
+				f.x.emit(Event{Type: typ, State: f.state, Index: i})
+			}
 			if fail != nil {
 				g.failed = true
+				f.x.emit(Event{Type: kind + "StateFailed"})
 				f.taskFailed(*fail)
 				return
 			}
@@ -503,8 +587,12 @@ func (f *frame) runChildren(branches []*asl.Machine, processor *asl.Machine, ite
 			g.remaining--
 			if g.remaining == 0 {
 				f.x.event()
+				f.x.emit(Event{Type: kind + "StateSucceeded"})
 				f.decide(f.m.TaskSucceeded(f.state, f.input, g.results, f.env()))
 			}
+		}
+		if processor != nil {
+			f.x.emit(Event{Type: "MapIterationStarted", State: f.state, Index: i})
 		}
 		c.schedule(func() { c.enter(m.StartAt(), in) })
 	}
