@@ -149,7 +149,8 @@ func (s *Service) sendTelemetry(ctx context.Context, log, service, op string, en
 		if err := json.Unmarshal(e.Data, &m); err != nil {
 			return fmt.Errorf("sfn: decode metric: %w", err)
 		}
-		data = append(data, datum{MetricName: m.Name, Dimensions: []dimension{{Name: "StateMachineArn", Value: m.StateMachineARN}},
+		name, value := m.DimensionOf()
+		data = append(data, datum{MetricName: m.Name, Dimensions: []dimension{{Name: name, Value: value}},
 			Timestamp: m.Timestamp.UTC().Format("2006-01-02T15:04:05.000Z"), Value: m.Value, Unit: m.Unit})
 	}
 	in, err := json.Marshal(map[string]any{"Namespace": "AWS/States", "MetricData": data})

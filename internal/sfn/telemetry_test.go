@@ -236,3 +236,44 @@ func TestExpressLoggingAndMetrics(t *testing.T) {
 		t.Errorf("metrics %v", got)
 	}
 }
+
+// The seed's machine on its good path counts its service integrations in
+// AWS/States by resource: StopSession scheduled three times (two failures,
+// then success) and the SNS publish once, each with its time.
+func TestServiceIntegrationMetrics(t *testing.T) {
+	e := newEnv(t)
+	e.stubs.glueFailures = 2
+	cw := &cloudwatch{}
+	cw.register(e.reg)
+	sm := e.create("GlueSession-WaitAndStop", seedDef(t, "GlueSession-WaitAndStop"))
+	e.startExec(sm, "s", `{"session_id": "`+sessionID+`"}`)
+	e.drain()
+	e.clk.Advance(2 * time.Minute)
+	e.svc.Telemetry().Drain(e.ctx)
+	cw.mu.Lock()
+	defer cw.mu.Unlock()
+	got := map[string]float64{}
+	for _, c := range cw.metrics {
+		for _, d := range c.MetricData {
+			if len(d.Dimensions) != 1 {
+				t.Fatalf("dimensions %+v", d.Dimensions)
+			}
+			got[d.MetricName+" "+d.Dimensions[0].Name+"="+d.Dimensions[0].Value] += d.Value
+		}
+	}
+	const glue = " ServiceIntegrationResourceArn=arn:aws:states:::aws-sdk:glue:stopSession"
+	const sns = " ServiceIntegrationResourceArn=arn:aws:states:::sns:publish"
+	for k, want := range map[string]float64{
+		"ServiceIntegrationsScheduled" + glue: 3, "ServiceIntegrationsStarted" + glue: 3,
+		"ServiceIntegrationsFailed" + glue: 2, "ServiceIntegrationsSucceeded" + glue: 1,
+		"ServiceIntegrationsScheduled" + sns: 1, "ServiceIntegrationsSucceeded" + sns: 1,
+		"ExecutionsSucceeded StateMachineArn=" + sm: 1,
+	} {
+		if got[k] != want {
+			t.Errorf("%s = %v, want %v", k, got[k], want)
+		}
+	}
+	if _, ok := got["ServiceIntegrationTime"+glue]; !ok {
+		t.Errorf("no ServiceIntegrationTime for StopSession in %v", got)
+	}
+}

@@ -154,7 +154,7 @@ func (e *Engine) Prepare(m *asl.Machine, x *Execution) (*Prepared, error) {
 	if p.entries, err = encodeEvents(s.events); err != nil {
 		return nil, err
 	}
-	if p.tel, err = telemetryOf(x, s.events); err != nil {
+	if p.tel, err = telemetryOf(x, s.events, s.metrics); err != nil {
 		return nil, err
 	}
 	if t := m.TimeoutSeconds(); t > 0 && x.Status == StatusRunning {
@@ -327,7 +327,7 @@ func (e *Engine) handleOnce(ctx context.Context, j store.Job) error {
 	if err != nil {
 		return err
 	}
-	tel, err := telemetryOf(x, s.events)
+	tel, err := telemetryOf(x, s.events, s.metrics)
 	if err != nil {
 		return err
 	}
@@ -430,7 +430,7 @@ func commit(ctx context.Context, tx store.Tx, x *Execution, s *step, next *time.
 	if err := writeStep(ctx, tx, x, r, entries, next, claimed); err != nil {
 		return err
 	}
-	tel, err := telemetryOf(x, s.events)
+	tel, err := telemetryOf(x, s.events, s.metrics)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,7 @@ import (
 // engine did not run: an Express execution's, which lives only in memory
 // and reaches CloudWatch through the same outbox as Standard ones.
 func WriteTelemetry(ctx context.Context, tx store.Tx, x *Execution, events []HistoryEvent, now time.Time) error {
-	t, err := telemetryOf(x, events)
+	t, err := telemetryOf(x, events, nil)
 	if err != nil {
 		return err
 	}

@@ -246,6 +246,8 @@ type Task struct {
 	// States.HeartbeatTimeout; zero when not set.
 	Deadline     time.Time `json:"deadline,omitzero"`
 	HeartbeatDue time.Time `json:"heartbeatDue,omitzero"`
+	// ScheduledAt is when the task was scheduled, for its metrics' times.
+	ScheduledAt time.Time `json:"scheduledAt,omitzero"`
 	// Outcome is the task's result once known (from the call, a callback or
 	// a timer), until the step that reports it commits.
 	Outcome *Outcome `json:"outcome,omitempty"`

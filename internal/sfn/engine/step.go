@@ -37,6 +37,8 @@ type step struct {
 	// the step starts or stops besides its own execution (maprun.go).
 	e     *Engine
 	spawn *spawn
+	// metrics are the task metrics the step adds (telemetry.go).
+	metrics []Metric
 }
 
 // MaxPayload is the 256 KiB limit on a state's or task's input and
@@ -497,7 +499,7 @@ func (s *step) apply(fr *frame, d asl.Decision, err error) error {
 func (s *step) schedule(fr *frame, d *asl.RunTask) {
 	c := fr.c
 	params := compact(d.Parameters)
-	t := &Task{Resource: d.Resource, Parameters: json.RawMessage(params), TimeoutSeconds: d.TimeoutSeconds, HeartbeatSeconds: d.HeartbeatSeconds}
+	t := &Task{Resource: d.Resource, Parameters: json.RawMessage(params), TimeoutSeconds: d.TimeoutSeconds, HeartbeatSeconds: d.HeartbeatSeconds, ScheduledAt: s.now}
 	if d.TimeoutSeconds > 0 {
 		t.Deadline = s.now.Add(time.Duration(d.TimeoutSeconds) * time.Second)
 	}
@@ -538,6 +540,7 @@ func (s *step) schedule(fr *frame, d *asl.RunTask) {
 			Token: t.Token, Execution: s.x.ARN, Activity: t.Activity(), Input: params, Scheduled: s.now,
 		}})
 	}
+	s.taskScheduled(t)
 	c.Phase, c.Task = phaseTask, t
 }
 
@@ -586,6 +589,7 @@ func (s *step) taskDone(fr *frame) error {
 	if t.Token != "" {
 		s.tokens = append(s.tokens, tokenWrite{token: t.Token, timedOut: o.TimedOut})
 	}
+	s.taskEnded(t, o)
 	if child := nestedChild(t); child != "" && o.TimedOut {
 		// Timed out waiting: the nested execution is stopped too.
 		s.spawned().stops = append(s.spawned().stops, child)

@@ -293,6 +293,7 @@ func (e *Engine) StartActivityTask(ctx context.Context, tx store.Tx, activity, w
 		err = e.withTask(ctx, tx, rec.Token, func(s *step, fr *frame) error {
 			t := fr.c.Task
 			s.emit(fr, HistoryEvent{Type: EventActivityStarted, ActivityStartedEventDetails: &ActivityStartedEventDetails{WorkerName: worker}})
+			s.taskMetric(t, "ActivitiesStarted", 1, "Count")
 			if t.HeartbeatSeconds > 0 {
 				t.HeartbeatDue = s.now.Add(time.Duration(t.HeartbeatSeconds) * time.Second)
 			}

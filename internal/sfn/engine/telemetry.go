@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shoal-dev/shoal/internal/asl"
 	"github.com/shoal-dev/shoal/internal/store"
 )
 
@@ -58,13 +59,86 @@ type LogRecord struct {
 	RedriveCount    string          `json:"redrive_count"`
 }
 
-// Metric is an outbox entry of AWS/States metrics.
+// Metric is an outbox entry of AWS/States metrics: execution metrics have
+// the StateMachineArn dimension (StateMachineARN); service integration,
+// Lambda function and activity metrics name theirs in Dimension
+// (ServiceIntegrationResourceArn, LambdaFunctionArn, ActivityArn) with
+// the resource in DimensionValue.
 type Metric struct {
 	Name            string    `json:"name"`
-	StateMachineARN string    `json:"stateMachineArn"`
+	StateMachineARN string    `json:"stateMachineArn,omitempty"`
+	Dimension       string    `json:"dimension,omitempty"`
+	DimensionValue  string    `json:"dimensionValue,omitempty"`
 	Value           float64   `json:"value"`
 	Unit            string    `json:"unit"`
 	Timestamp       time.Time `json:"timestamp"`
+}
+
+// DimensionOf is the metric's dimension name and value.
+func (m *Metric) DimensionOf() (name, value string) {
+	if m.Dimension == "" {
+		return "StateMachineArn", m.StateMachineARN
+	}
+	return m.Dimension, m.DimensionValue
+}
+
+// taskMetric names the metrics of one Task's resource: its dimension and
+// the stem of its metric names ("ServiceIntegration", "LambdaFunction",
+// "Activit" + ies/y).
+type taskMetric struct {
+	dimension, plural, singular string
+}
+
+func taskMetricsOf(t *Task) taskMetric {
+	switch {
+	case t.Activity() != "":
+		return taskMetric{"ActivityArn", "Activities", "Activity"}
+	case t.Lambda():
+		return taskMetric{"LambdaFunctionArn", "LambdaFunctions", "LambdaFunction"}
+	}
+	return taskMetric{"ServiceIntegrationResourceArn", "ServiceIntegrations", "ServiceIntegration"}
+}
+
+// taskMetric adds one metric of a task's resource to the step; the
+// metrics of tasks (taskScheduled, taskEnded) are kept beside those
+// telemetryOf derives from the events.
+func (s *step) taskMetric(t *Task, name string, value float64, unit string) {
+	tm := taskMetricsOf(t)
+	s.metrics = append(s.metrics, Metric{Name: name, Dimension: tm.dimension, DimensionValue: t.Resource, Value: value, Unit: unit, Timestamp: s.now})
+}
+
+// taskScheduled counts a task scheduled (and, for any but an activity,
+// started: its call goes out at once).
+func (s *step) taskScheduled(t *Task) {
+	tm := taskMetricsOf(t)
+	s.taskMetric(t, tm.plural+"Scheduled", 1, "Count")
+	if t.Activity() == "" {
+		s.taskMetric(t, tm.plural+"Started", 1, "Count")
+	}
+}
+
+// taskEnded counts how a task ended and how long it took since it was
+// scheduled.
+func (s *step) taskEnded(t *Task, o *Outcome) {
+	tm := taskMetricsOf(t)
+	switch {
+	case o.Failure == nil:
+		s.taskMetric(t, tm.plural+"Succeeded", 1, "Count")
+	case o.TimedOut && o.Failure.Error == asl.ErrHeartbeatTimeout && t.Activity() != "":
+		s.taskMetric(t, tm.plural+"HeartbeatTimedOut", 1, "Count")
+	case o.TimedOut:
+		s.taskMetric(t, tm.plural+"TimedOut", 1, "Count")
+	default:
+		s.taskMetric(t, tm.plural+"Failed", 1, "Count")
+	}
+	if !t.ScheduledAt.IsZero() {
+		ms := float64(s.now.Sub(t.ScheduledAt).Milliseconds())
+		s.taskMetric(t, tm.singular+"Time", ms, "Milliseconds")
+		if t.Activity() == "" {
+			s.taskMetric(t, tm.singular+"RunTime", ms, "Milliseconds")
+			s.taskMetric(t, tm.singular+"ScheduleTime", 0, "Milliseconds")
+		}
+	}
 }
 
 // errorLevel reports the ERROR level's event types (the guide's "Log
@@ -108,8 +182,15 @@ type telemetry struct {
 
 // telemetryOf encodes the log records and metrics of a step's events,
 // outside the transaction (the store has one writer).
-func telemetryOf(x *Execution, events []HistoryEvent) (*telemetry, error) {
+func telemetryOf(x *Execution, events []HistoryEvent, extra []Metric) (*telemetry, error) {
 	t := &telemetry{}
+	for i := range extra {
+		b, err := json.Marshal(&extra[i])
+		if err != nil {
+			return nil, fmt.Errorf("sfn engine: encode metric: %w", err)
+		}
+		t.metrics = append(t.metrics, b)
+	}
 	if l := x.Logging; l != nil && l.LogGroupARN != "" {
 		t.logGroup = l.LogGroupARN
 		for _, ev := range events {
