@@ -428,3 +428,49 @@ print(sfn.start_execution(stateMachineArn=parent, name="p", input=json.dumps({"n
 		t.Errorf("parent output %s (%v), want the child's output as JSON", d.Output, err)
 	}
 }
+
+// A Distributed Map's Map Run through boto3: ListMapRuns, DescribeMapRun,
+// ListExecutions on the mapRunArn and UpdateMapRun parse as the SDK
+// expects them, and the run ends when the clock moves.
+func TestBoto3MapRun(t *testing.T) {
+	requireTool(t, "python3", "-c", "import boto3")
+	s := Start(t, "--clock", "manual")
+	out, err := s.Python(`
+import boto3, json
+sfn = boto3.client("stepfunctions")
+sm = sfn.create_state_machine(name="fan", roleArn="` + sfnRole + `",
+    definition=json.dumps({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 1,
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 5, "End": True}}}, "End": True}}}))["stateMachineArn"]
+arn = sfn.start_execution(stateMachineArn=sm, input=json.dumps({"items": [1, 2, 3]}))["executionArn"]
+runs = sfn.list_map_runs(executionArn=arn)["mapRuns"]
+mr = runs[0]["mapRunArn"]
+sfn.update_map_run(mapRunArn=mr, maxConcurrency=3)
+d = sfn.describe_map_run(mapRunArn=mr)
+kids = sfn.list_executions(mapRunArn=mr)["executions"]
+print(json.dumps({"arn": arn, "mr": mr, "status": d["status"], "max": d["maxConcurrency"], "running": d["itemCounts"]["running"],
+    "total": d["executionCounts"]["total"], "kids": len(kids), "kidMapRun": kids[0].get("mapRunArn")}))
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res struct {
+		Arn, Mr, Status, KidMapRun string
+		Max, Running, Total, Kids  int
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if res.Status != "RUNNING" || res.Max != 3 || res.Running != 3 || res.Total != 3 || res.Kids != 3 || res.KidMapRun != res.Mr {
+		t.Fatalf("map run %+v", res)
+	}
+	s.advance(t, 5)
+	eventually(t, "the parent to end", func() bool { return s.describeExecution(t, res.Arn).Status != "RUNNING" })
+	if d := s.describeExecution(t, res.Arn); d.Status != "SUCCEEDED" {
+		t.Fatalf("parent %+v", d)
+	}
+	var mr struct{ Status string }
+	if err := json.Unmarshal([]byte(s.MustAWS("stepfunctions", "describe-map-run", "--map-run-arn", res.Mr)), &mr); err != nil || mr.Status != "SUCCEEDED" {
+		t.Errorf("describe-map-run: %+v %v", mr, err)
+	}
+}
