@@ -17,9 +17,15 @@ const (
 // pass.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
+	eventuallyWithin(t, 30*time.Second, what, cond)
+}
+
+// eventuallyWithin is eventually with a limit of its own.
+func eventuallyWithin(t *testing.T, limit time.Duration, what string, cond func() bool) {
+	t.Helper()
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
-	deadline := time.After(30 * time.Second)
+	deadline := time.After(limit)
 	for !cond() {
 		select {
 		case <-tick.C:

@@ -474,3 +474,44 @@ print(json.dumps({"arn": arn, "mr": mr, "status": d["status"], "max": d["maxConc
 		t.Errorf("describe-map-run: %+v %v", mr, err)
 	}
 }
+
+// Two shoal processes share one PostgreSQL database: executions started
+// through one are finished by the other after the first is SIGKILLed
+// (its claimed steps come back when their leases run out), each with one
+// well-formed history.
+func TestPostgresNodesShareWork(t *testing.T) {
+	requireTool(t, "python3", "-c", "import boto3")
+	url := pgtest.NewSchema(t)
+	a := Start(t, "--store", url)
+	b := Start(t, "--store", url)
+	const n = 100
+	out, err := a.Python(fmt.Sprintf(`
+import boto3, json
+sfn = boto3.client("stepfunctions")
+sm = sfn.create_state_machine(name="shared", roleArn="%s", definition=json.dumps({"StartAt": "W", "States": {
+  "W": {"Type": "Wait", "SecondsPath": "$.wait", "Next": "P"},
+  "P": {"Type": "Pass", "End": True}}}))["stateMachineArn"]
+for i in range(%d):
+    sfn.start_execution(stateMachineArn=sm, name=f"x{i}", input=json.dumps({"wait": 1 + i %% 3}))
+print(sm)
+`, sfnRole, n))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sm := strings.TrimSpace(out)
+	a.Kill()
+	// The dead process's claims last their 30 s lease; the survivor polls
+	// for expired leases every 15 s.
+	eventuallyWithin(t, 90*time.Second, "the other process to finish every execution", func() bool {
+		out := b.MustAWS("stepfunctions", "list-executions", "--state-machine-arn", sm, "--status-filter", "SUCCEEDED", "--query", "length(executions)")
+		return strings.TrimSpace(out) == fmt.Sprint(n)
+	})
+	for _, i := range []int{0, 50, n - 1} {
+		arn := strings.Replace(sm, ":stateMachine:", ":execution:", 1) + fmt.Sprintf(":x%d", i)
+		evs := b.history(t, arn)
+		checkEventChain(t, arn, evs)
+		if got := eventTypes(evs); !slices.Equal(got, []string{"ExecutionStarted", "WaitStateEntered", "WaitStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"}) {
+			t.Errorf("x%d history %v", i, got)
+		}
+	}
+}
