@@ -93,12 +93,18 @@ var readyLine = regexp.MustCompile(`msg="shoal ready" addr=(\S+)`)
 // Start runs `bin serve` on a free port and a temporary data directory with
 // the given --store, and waits until probe (an API call) succeeds.
 func Start(bin, storeURL string, probe func(endpoint string) error) (*Shoal, error) {
+	return StartArgs(bin, storeURL, nil, probe)
+}
+
+// StartArgs is Start with more `serve` flags, e.g. "--time-scale", "1000".
+func StartArgs(bin, storeURL string, args []string, probe func(endpoint string) error) (*Shoal, error) {
 	dir, err := os.MkdirTemp("", "shoal-load-")
 	if err != nil {
 		return nil, err
 	}
 	t0 := time.Now()
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data-dir", dir, "--store", storeURL)
+	argv := append([]string{"serve", "--addr", "127.0.0.1:0", "--data-dir", dir, "--store", storeURL}, args...)
+	cmd := exec.Command(bin, argv...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, err
@@ -135,19 +141,32 @@ func (s *Shoal) Stop() {
 
 // RSSMiB is the process's resident memory now, from /proc.
 func (s *Shoal) RSSMiB() float64 {
+	kb := s.RSSKiB()
+	if kb < 0 {
+		return -1
+	}
+	return float64(kb) / 1024
+}
+
+// RSSKiB is the process's resident memory now in KiB (VmRSS of
+// /proc/<pid>/status), or -1 when it cannot be read.
+func (s *Shoal) RSSKiB() int64 {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.Cmd.Process.Pid))
 	if err != nil {
 		return -1
 	}
 	for _, line := range strings.Split(string(b), "\n") {
 		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			var kb float64
-			fmt.Sscanf(strings.TrimSpace(rest), "%f", &kb)
-			return kb / 1024
+			var kb int64
+			fmt.Sscanf(strings.TrimSpace(rest), "%d", &kb)
+			return kb
 		}
 	}
 	return -1
 }
+
+// DataDir is the process's --data-dir.
+func (s *Shoal) DataDir() string { return s.dir }
 
 // Result is one closed-loop run.
 type Result struct {
