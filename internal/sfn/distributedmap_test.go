@@ -162,3 +162,31 @@ func TestDistributedMapRunFailsAndUpdates(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// An EXPRESS Distributed Map has a Map Run as well; its children keep no
+// history, so none is listed, and they run inside the parent.
+func TestDistributedMapRunExpress(t *testing.T) {
+	e := newEnv(t)
+	def := strings.Replace(mapRunDef, `"ExecutionType":"STANDARD"`, `"ExecutionType":"EXPRESS"`, 1)
+	arn := e.startExec(e.create("fanx", def), "p", `{"items":["a","b"]}`)
+	e.drain()
+	mr := e.mapRuns(arn)[0].MapRunArn
+	if d := e.describeMapRun(mr); d.Status != "RUNNING" || d.ItemCounts.Running != 2 {
+		t.Fatalf("running map run %+v", d)
+	}
+	e.clk.Advance(10 * time.Second)
+	e.drain()
+	if x := e.describe(arn); x.Status != "SUCCEEDED" {
+		t.Fatalf("parent %s %s %s", x.Status, x.Error, x.Cause)
+	}
+	if d := e.describeMapRun(mr); d.Status != "SUCCEEDED" || d.ItemCounts.Succeeded != 2 {
+		t.Errorf("ended map run %+v", d)
+	}
+	if kids := must[sfn.ListExecutionsOutput](e, "ListExecutions", &sfn.ListExecutionsInput{MapRunArn: mr}).Executions; len(kids) != 0 {
+		t.Errorf("EXPRESS children listed: %+v", kids)
+	}
+	got := types(e.history(arn))
+	if !slices.Contains(got, "MapRunStarted") || !slices.Contains(got, "MapRunSucceeded") || slices.Contains(got, "MapIterationStarted") {
+		t.Errorf("parent history %v", got)
+	}
+}

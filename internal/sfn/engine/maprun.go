@@ -23,8 +23,9 @@ import (
 // and the fork goes on as with inline iterations (MaxConcurrency, failure
 // tolerance, results in item order). The parent's history shows
 // MapRunStarted and MapRunSucceeded/Failed/Aborted instead of
-// MapIteration* events. An EXPRESS Distributed Map runs its iterations
-// inside the execution, as an inline Map does.
+// MapIteration* events. An EXPRESS Distributed Map has a Map Run too, but
+// its children, which keep no history, run inside the execution as inline
+// iterations do (Fork.InlineRun).
 const (
 	tableMapRun = "sfn.maprun"
 	// indexMapRunParent orders an execution's Map Runs, newest first
@@ -292,11 +293,13 @@ func (s *step) startMapRun(fr *frame, f *Fork, d *asl.RunMap) error {
 		return err
 	}
 	key := DefinitionKey(def)
-	sp := s.spawned()
-	if sp.defs == nil {
-		sp.defs = map[string][]byte{}
+	if !f.InlineRun {
+		sp := s.spawned()
+		if sp.defs == nil {
+			sp.defs = map[string][]byte{}
+		}
+		sp.defs[key] = def
 	}
-	sp.defs[key] = def
 	f.MapRun = arn
 	f.ChildDef = key
 	f.ChildMachine = fmt.Sprintf("arn:aws:states:%s:%s:stateMachine:%s/%s", s.x.Region(), s.x.Account(), smName, label)

@@ -185,6 +185,9 @@ type Fork struct {
 	// MapRun is the ARN of a Distributed Map's Map Run whose iterations
 	// are child executions (maprun.go); "" when they run inside this one.
 	MapRun string `json:"mapRun,omitempty"`
+	// InlineRun: the Map Run's children are EXPRESS, and run inside this
+	// execution as inline iterations do (no histories of their own).
+	InlineRun bool `json:"inlineRun,omitempty"`
 	// ChildDef and ChildMachine are the definition key and the state
 	// machine ARN of a Map Run's children; StartedAt is when it started.
 	ChildDef     string    `json:"childDef,omitempty"`

@@ -135,7 +135,7 @@ func (s *step) rerunFailed(fr *frame, f *Fork, redriven int64) error {
 		if ch.Cursor.Phase == phaseDone && ch.Cursor.Failure == nil {
 			continue
 		}
-		if f.MapRun != "" {
+		if f.MapRun != "" && !f.InlineRun {
 			c, err := s.startChild(fr, f, ch.Index, ch.Input, redriven)
 			if err != nil {
 				return err
@@ -147,7 +147,9 @@ func (s *step) rerunFailed(fr *frame, f *Fork, redriven int64) error {
 		start := s.m.Branch(state, ch.Index)
 		if f.Map {
 			start = s.m.Processor(state)
-			last = s.emit(nil, HistoryEvent{Type: EventMapIterationStarted, MapIterationStartedEventDetails: &MapIterationEventDetails{Name: state, Index: ch.Index}})
+			if f.MapRun == "" {
+				last = s.emit(nil, HistoryEvent{Type: EventMapIterationStarted, MapIterationStartedEventDetails: &MapIterationEventDetails{Name: state, Index: ch.Index}})
+			}
 		}
 		ch.Cursor = Cursor{Phase: phaseEnter, State: start.StartAt(), Input: ch.Input, Last: last}
 	}

@@ -479,10 +479,11 @@ func (s *step) apply(fr *frame, d asl.Decision, err error) error {
 		for i, it := range d.Items {
 			f.Items[i] = json.RawMessage(compact(it))
 		}
-		if d.Mode == asl.ModeDistributed && d.ExecutionType != "EXPRESS" {
-			// Its iterations are child executions in a Map Run; an
-			// EXPRESS one runs them inside this execution.
-			f.StartedAt = s.now
+		if d.Mode == asl.ModeDistributed {
+			// A Map Run: STANDARD children are executions of their own;
+			// EXPRESS ones, which keep no history, run inside this
+			// execution.
+			f.StartedAt, f.InlineRun = s.now, d.ExecutionType == "EXPRESS"
 			if err := s.startMapRun(fr, f, d); err != nil {
 				return err
 			}
@@ -756,7 +757,7 @@ func (s *step) startIterations(fr *frame) error {
 	for len(f.Items) > 0 && (f.MaxConcurrency == 0 || running < f.MaxConcurrency) {
 		idx, item := f.Next, f.Items[0]
 		f.Items, f.Next = f.Items[1:], f.Next+1
-		if f.MapRun != "" {
+		if f.MapRun != "" && !f.InlineRun {
 			c, err := s.startChild(fr, f, idx, item, f.StartedEventID)
 			if err != nil {
 				return err
@@ -765,7 +766,10 @@ func (s *step) startIterations(fr *frame) error {
 			running++
 			continue
 		}
-		id := s.emit(fr, HistoryEvent{Type: EventMapIterationStarted, MapIterationStartedEventDetails: &MapIterationEventDetails{Name: fr.c.State, Index: idx}})
+		id := f.StartedEventID
+		if f.MapRun == "" { // a Map Run's iterations write no MapIteration events
+			id = s.emit(fr, HistoryEvent{Type: EventMapIterationStarted, MapIterationStartedEventDetails: &MapIterationEventDetails{Name: fr.c.State, Index: idx}})
+		}
 		f.Children = append(f.Children, &Child{Index: idx, Cursor: Cursor{Phase: phaseEnter, State: proc.StartAt(), Input: item, Last: id}, Input: item})
 		running++
 	}
@@ -849,7 +853,7 @@ func (s *step) abort(fr *frame) {
 		typ, _ := fr.m.StateType(c.State)
 		s.emit(fr, HistoryEvent{Type: string(typ) + "StateAborted"})
 	}
-	if fr.mapState != "" {
+	if fr.mapState != "" && fr.parent.c.Fork.MapRun == "" {
 		s.emit(fr, HistoryEvent{Type: EventMapIterationAborted, MapIterationAbortedEventDetails: &MapIterationEventDetails{Name: fr.mapState, Index: fr.index}})
 	}
 	if fr.parent != nil {
