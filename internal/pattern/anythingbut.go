@@ -30,7 +30,7 @@ func (vm *valueMachine) matchAnythingBut(v *leaf, r *run, out []int32) []int32 {
 	if v.kind == kString {
 		excl = vm.abNeg.matchString(v, r, excl)
 	} else if v.kind == kNumber {
-		excl = vm.abNeg.matchNumber(v, excl)
+		excl = vm.abNeg.matchNumber(v, r, excl)
 	}
 	if len(excl) > 1 {
 		slices.Sort(excl)

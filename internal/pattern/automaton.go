@@ -1,6 +1,7 @@
 package pattern
 
 import (
+	"math"
 	"net/netip"
 	"slices"
 	"sort"
@@ -19,10 +20,35 @@ import (
 // flattened event. The automaton is immutable once built.
 
 type automaton struct {
-	leafPaths  map[string]int32    // field path → id, for every path a pattern names
-	innerPaths map[string]struct{} // every dot-prefix of those paths: objects worth descending into
-	root       *state
-	nstates    int
+	fields  *fieldNode // the field paths patterns name, with their ids
+	npaths  int
+	trails  []bool       // per path id: whether its leaves need their array trails
+	values  []pathValues // per path id: which values can lead anywhere
+	root    *state
+	nstates int
+}
+
+// pathValues sums up every transition on one path, so that flattening can
+// leave out a value that none of them could take (a string where only
+// numbers are matched, a coordinate outside every numeric range). A path
+// with an exists:false transition keeps all its values: there, having a
+// value matters by itself.
+type pathValues struct {
+	kinds        uint8 // valueKind bits some transition takes
+	rangesOnly   bool  // numbers are matched by numeric ranges only, within [numLo, numHi]
+	numLo, numHi int64
+}
+
+// keeps reports whether a leaf of kind, and for a number its value st, v
+// (scanNumber), can take some transition of the path.
+func (pv *pathValues) keeps(kind valueKind, v int64, st uint8) bool {
+	if pv.kinds&(1<<kind) == 0 {
+		return false
+	}
+	if kind != kNumber || !pv.rangesOnly || st == numUnknown {
+		return true
+	}
+	return st == numComparable && pv.numLo <= v && v <= pv.numHi
 }
 
 type state struct {
@@ -69,6 +95,13 @@ type valueMachine struct {
 	abNeg       *valueMachine // finds which anything-but matchers a value excludes (indices into anythingBut)
 
 	needNum, needFold, needIP bool
+
+	kinds uint8 // bit 1<<k for each valueKind k that can yield targets
+
+	// When the machine holds numeric ranges and nothing else, a number
+	// outside [numLo, numHi] (the hull of the ranges) has no target.
+	rangesOnly   bool
+	numLo, numHi int64
 }
 
 type cidrEntry struct {
@@ -83,7 +116,7 @@ type wildcardEntry struct {
 
 // build compiles patterns (id → pattern) into an automaton.
 func build(patterns map[string]*Pattern) *automaton {
-	a := &automaton{leafPaths: map[string]int32{}, innerPaths: map[string]struct{}{}}
+	a := &automaton{fields: newFieldNode()}
 	a.root = a.newState()
 	ids := make([]string, 0, len(patterns))
 	for id := range patterns {
@@ -99,7 +132,12 @@ func build(patterns map[string]*Pattern) *automaton {
 			if !slices.Contains(s.matches, id) {
 				s.matches = append(s.matches, id)
 			}
+			a.markTrails(b)
 		}
+	}
+	a.values = make([]pathValues, a.npaths)
+	for i := range a.values {
+		a.values[i] = pathValues{rangesOnly: true, numLo: math.MaxInt64, numHi: math.MinInt64}
 	}
 	a.freeze(a.root)
 	return a
@@ -112,17 +150,35 @@ func (a *automaton) newState() *state {
 }
 
 func (a *automaton) pathID(p string) int32 {
-	if id, ok := a.leafPaths[p]; ok {
-		return id
+	n := a.fields.insert(p)
+	if n.id < 0 {
+		n.id = int32(a.npaths)
+		a.npaths++
+		a.trails = append(a.trails, false)
 	}
-	id := int32(len(a.leafPaths))
-	a.leafPaths[p] = id
-	for i := range len(p) {
-		if p[i] == '.' {
-			a.innerPaths[p[:i]] = struct{}{}
+	return n.id
+}
+
+// markTrails notes the paths of b whose leaves must keep their array
+// trails. Two leaves can lie in one array only if their paths run through
+// the array's field, so they share at least their first segment; a path that
+// shares it with no other path of any branch never needs a consistency check
+// (run.consistent), and its leaves are recorded without trails. That keeps
+// arrays of numbers, such as GeoJSON coordinates, cheap.
+func (a *automaton) markTrails(b branch) {
+	for i := range b {
+		for j := i + 1; j < len(b); j++ {
+			if firstSegment(b[i].path) == firstSegment(b[j].path) {
+				a.trails[a.pathID(b[i].path)] = true
+				a.trails[a.pathID(b[j].path)] = true
+			}
 		}
 	}
-	return id
+}
+
+func firstSegment(path string) string {
+	seg, _, _ := strings.Cut(path, ".")
+	return seg
 }
 
 func (a *automaton) addStep(s *state, st step) *state {
@@ -205,6 +261,13 @@ func (a *automaton) freeze(s *state) {
 		if len(ft.absent) > 0 {
 			s.absent = append(s.absent, ft)
 		}
+		pv := &a.values[ft.path]
+		pv.kinds |= ft.vm.kinds
+		if len(ft.absent) > 0 {
+			pv.kinds = 0xff
+		}
+		pv.rangesOnly = pv.rangesOnly && ft.vm.rangesOnly && len(ft.absent) == 0
+		pv.numLo, pv.numHi = min(pv.numLo, ft.vm.numLo), max(pv.numHi, ft.vm.numHi)
 		for _, t := range ft.targets {
 			a.freeze(t)
 		}
@@ -264,12 +327,32 @@ func (vm *valueMachine) freeze() {
 	vm.wcPrefix.root.freeze()
 	vm.wcSuffix.root.freeze()
 	vm.ranges = buildRangeTree(vm.rangeList)
+	vm.numLo, vm.numHi = math.MaxInt64, math.MinInt64
+	for _, e := range vm.rangeList {
+		vm.numLo, vm.numHi = min(vm.numLo, e.r.lo), max(vm.numHi, e.r.hi)
+	}
 	vm.rangeList = nil
 	if vm.abNeg != nil {
 		vm.abNeg.freeze()
 		vm.needNum = vm.needNum || vm.abNeg.needNum
 		vm.needFold = vm.needFold || vm.abNeg.needFold
 	}
+	if vm.exact != nil || vm.ips != nil || vm.fold != nil || vm.cidrs != nil || len(vm.wcs) > 0 ||
+		vm.prefix.root != nil || vm.suffix.root != nil || vm.prefixFold.root != nil || vm.suffixFold.root != nil {
+		vm.kinds |= 1 << kString
+	}
+	if vm.numLits != nil || vm.nums != nil || vm.ranges != nil {
+		vm.kinds |= 1 << kNumber
+	}
+	for i, k := range [...]valueKind{kTrue, kFalse, kNull} {
+		if len(vm.lits[i]) > 0 {
+			vm.kinds |= 1 << k
+		}
+	}
+	if len(vm.exists) > 0 || len(vm.anythingBut) > 0 {
+		vm.kinds = 0xff
+	}
+	vm.rangesOnly = vm.kinds == 1<<kNumber && vm.numLits == nil && vm.nums == nil
 }
 
 // match appends to out the targets whose matchers v satisfies.
@@ -278,7 +361,7 @@ func (vm *valueMachine) match(v *leaf, r *run, out []int32) []int32 {
 	case kString:
 		out = vm.matchString(v, r, out)
 	case kNumber:
-		out = vm.matchNumber(v, out)
+		out = vm.matchNumber(v, r, out)
 	case kTrue:
 		out = append(out, vm.lits[0]...)
 	case kFalse:
@@ -294,7 +377,7 @@ func (vm *valueMachine) match(v *leaf, r *run, out []int32) []int32 {
 }
 
 func (vm *valueMachine) matchString(v *leaf, r *run, out []int32) []int32 {
-	s := v.val
+	s := r.val(v)
 	if vm.exact != nil {
 		out = append(out, vm.exact[string(s)]...)
 	}

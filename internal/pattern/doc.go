@@ -44,11 +44,14 @@
 // each $or branch of a pattern is a chain of steps (field path, value
 // matchers) threaded through a trie of states, and every state transition on
 // a field holds a value machine of hash maps, byte tries, interval trees and
-// indexed wildcards that finds all the matchers one value satisfies. Matching
-// flattens the event once (flatten.go), keeping only the paths some pattern
-// names and skipping the rest unparsed, and walks the automaton (run.go). Cost
-// grows with the event and with the number of patterns that match, not with
-// the number of patterns.
+// indexed wildcards that finds all the matchers one value satisfies. Field
+// paths are interned at build time in a trie (fields.go); matching scans the
+// event once (flatten.go, scan.go) alongside that trie, so that only the
+// values of named paths are decoded, strings without escapes are used in
+// place and everything else is passed over, checked but not decoded; then it
+// walks the automaton (run.go), finding a path's values by its id. Cost grows
+// with the event and with the number of patterns that match, not with the
+// number of patterns.
 //
 // Readers never lock: Match loads the current automaton from an
 // atomic.Pointer; Add, AddAll and Remove rebuild it under the Matcher's one

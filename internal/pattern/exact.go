@@ -35,14 +35,14 @@ func (vm *valueMachine) addNumber(m matcher, t int32) {
 }
 
 // matchNumber covers exact numbers and numeric ranges.
-func (vm *valueMachine) matchNumber(v *leaf, out []int32) []int32 {
+func (vm *valueMachine) matchNumber(v *leaf, r *run, out []int32) []int32 {
 	if vm.numLits != nil {
-		out = append(out, vm.numLits[string(v.val)]...)
+		out = append(out, vm.numLits[string(r.val(v))]...)
 	}
 	if !vm.needNum {
 		return out
 	}
-	n, ok := v.micros()
+	n, ok := r.micros(v)
 	if !ok {
 		return out
 	}

@@ -1,11 +1,9 @@
 package pattern
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"math"
-	"slices"
 	"strconv"
 	"unsafe"
 )
@@ -13,11 +11,15 @@ import (
 // Flattening turns an event into its leaves: (field path, scalar value)
 // pairs, where the path joins object keys with "." (so {"a.b": 1} and
 // {"a": {"b": 1}} flatten alike, as in event-ruler) and arrays contribute one
-// leaf per element. Only paths some pattern names are kept; objects no
-// pattern reaches into are skipped unparsed. Each leaf records its array
-// trail — which element of which array it sits in — so that a match never
-// combines fields from different elements of one array (event-ruler's
-// rulesForJSONEvent).
+// leaf per element. The scanner walks the field trie (fields.go) alongside
+// the event: it decodes only the keys of objects some pattern reaches into
+// and the values of paths some pattern names, and passes over everything
+// else checking its syntax but decoding nothing. Strings without a backslash
+// are used in place. A leaf records its array trail — which element of which
+// array it sits in — so that a match never combines fields from different
+// elements of one array (event-ruler's rulesForJSONEvent); only leaves whose
+// path some branch pairs with a path of the same first segment need one
+// (automaton.markTrails), so arrays of numbers cost no trail.
 
 type valueKind uint8
 
@@ -29,28 +31,21 @@ const (
 	kNull
 )
 
+// leaf is one scalar of the event, in 32 bytes. It holds no pointers, so
+// that recording and recycling leaves costs no write barriers: its bytes are
+// run.src[off:end] (the event's own) or, for a decoded string,
+// run.scratch[off:end].
 type leaf struct {
-	path   int32
-	kind   valueKind
-	numSt  uint8 // 0 unknown, 1 comparable, 2 not
-	val    []byte
-	num    int64
-	next   int32 // next leaf of the same path, or -1
-	tOff   int32 // array trail: pairs (array id, index) in run.trails
-	tLen   int32
-	folded []byte
-}
-
-func (l *leaf) micros() (int64, bool) {
-	if l.numSt == 0 {
-		n, ok := parseMicros(l.val)
-		l.num = n
-		l.numSt = 2
-		if ok {
-			l.numSt = 1
-		}
-	}
-	return l.num, l.numSt == 1
+	path    int32
+	kind    valueKind
+	numSt   uint8 // numUnknown, numComparable or numOutOfRange
+	scratch bool  // the value lies in run.scratch
+	folded  bool  // num holds where run.fold has its case-folded form
+	off     int32
+	end     int32
+	next    int32 // next leaf of the same path, or -1
+	trail   int32 // array trail: 0, or 1 + the index in run.trails of its length, which its (array id, index) pairs follow
+	num     int64 // a number's value in micro-units (numSt); a string's folded form (folded)
 }
 
 // ErrNotObject is returned for an event that is not a JSON object.
@@ -59,11 +54,12 @@ var ErrNotObject = errors.New("event is not a JSON object")
 // maxDepth bounds the nesting of an event, as encoding/json does.
 const maxDepth = 10000
 
+// flattener scans one event. Its methods take the index of the value they
+// scan and return the index after it, or -1 when the event is not valid
+// JSON there, so that the position stays in a register.
 type flattener struct {
 	r     *run
 	src   []byte
-	pos   int
-	path  []byte
 	trail []int32
 	nArr  int32
 	depth int
@@ -72,462 +68,291 @@ type flattener struct {
 var errSyntax = errors.New("event is not valid JSON")
 
 func (r *run) flattenJSON(event []byte) error {
-	f := flattener{r: r, src: event, path: r.pathBuf[:0], trail: r.trailBuf[:0]}
-	f.space()
-	if f.pos >= len(f.src) || f.src[f.pos] != '{' {
+	r.src = event
+	f := flattener{r: r, src: event, trail: r.trailBuf[:0]}
+	i := skipSpace(event, 0)
+	if i >= len(event) || event[i] != '{' {
 		return ErrNotObject
 	}
-	err := f.object(0, true)
-	if err == nil {
-		f.space()
-		if f.pos != len(f.src) {
-			err = errSyntax
-		}
+	i = f.object(r.a.fields, i)
+	r.trailBuf = f.trail[:0]
+	if i < 0 || skipSpace(event, i) != len(event) {
+		return errors.Join(ErrNotObject, errSyntax)
 	}
-	r.pathBuf, r.trailBuf = f.path[:0], f.trail[:0]
-	if err != nil {
-		return errors.Join(ErrNotObject, err)
-	}
-	r.index()
 	return nil
 }
 
-func (f *flattener) space() {
-	for f.pos < len(f.src) {
-		switch f.src[f.pos] {
-		case ' ', '\t', '\n', '\r':
-			f.pos++
-		default:
-			return
-		}
+// object scans the object at src[i], whose keys lead on from field node n.
+func (f *flattener) object(n *fieldNode, i int) int {
+	src := f.src
+	if f.depth++; f.depth > maxDepth {
+		return -1
 	}
-}
-
-// object parses the object at f.pos; base is the length of the path prefix,
-// which is joined to the keys with "." unless the object is the event itself.
-func (f *flattener) object(base int, top bool) error {
-	f.depth++
-	if f.depth > maxDepth {
-		return errSyntax
-	}
-	f.pos++ // '{'
-	f.space()
-	if f.pos < len(f.src) && f.src[f.pos] == '}' {
-		f.pos++
+	if i = skipSpace(src, i+1); i < len(src) && src[i] == '}' {
 		f.depth--
-		return nil
+		return i + 1
 	}
 	for {
-		f.space()
-		if f.pos >= len(f.src) || f.src[f.pos] != '"' {
-			return errSyntax
+		i = skipSpace(src, i)
+		if i >= len(src) || src[i] != '"' {
+			return -1
 		}
-		key, err := f.str()
-		if err != nil {
-			return err
+		end, esc := stringEnd(src, i+1)
+		if end < 0 {
+			return -1
 		}
-		f.path = f.path[:base]
-		if !top {
-			f.path = append(f.path, '.')
+		key := src[i+1 : end]
+		if esc {
+			k, _, reason := appendUnquoted(f.r.keyBuf[:0], src[i:])
+			if reason != "" {
+				return -1
+			}
+			f.r.keyBuf, key = k, k
 		}
-		f.path = append(f.path, key...)
-		f.space()
-		if f.pos >= len(f.src) || f.src[f.pos] != ':' {
-			return errSyntax
+		if i = skipSpace(src, end+1); i >= len(src) || src[i] != ':' {
+			return -1
 		}
-		f.pos++
-		f.space()
-		if err := f.value(len(f.path), f.lookup(len(f.path))); err != nil {
-			return err
+		i = skipSpace(src, i+1)
+		if c := n.child(key); c != nil {
+			i = f.value(c, i)
+		} else {
+			i = f.skip(i)
 		}
-		f.space()
-		if f.pos >= len(f.src) {
-			return errSyntax
+		if i < 0 {
+			return -1
 		}
-		switch f.src[f.pos] {
+		if i = skipSpace(src, i); i >= len(src) {
+			return -1
+		}
+		switch src[i] {
 		case ',':
-			f.pos++
+			i++
 		case '}':
-			f.pos++
-			f.path = f.path[:base]
 			f.depth--
-			return nil
+			return i + 1
 		default:
-			return errSyntax
+			return -1
 		}
 	}
 }
 
-// pathInfo is what the automaton knows of one event path: its leaf id (or
-// -1) and whether patterns reach below it. Array elements share their
-// array's.
-type pathInfo struct {
-	id    int32
-	inner bool
-}
-
-func (f *flattener) lookup(end int) pathInfo {
-	a := f.r.a
-	pi := pathInfo{id: -1}
-	if id, ok := a.leafPaths[string(f.path[:end])]; ok {
-		pi.id = id
+// value scans the value at src[i] for field node n.
+func (f *flattener) value(n *fieldNode, i int) int {
+	src := f.src
+	if i >= len(src) {
+		return -1
 	}
-	_, pi.inner = a.innerPaths[string(f.path[:end])]
-	return pi
-}
-
-// value handles the value at f.pos for the path f.path[:end].
-func (f *flattener) value(end int, pi pathInfo) error {
-	if f.pos >= len(f.src) {
-		return errSyntax
-	}
-	switch f.src[f.pos] {
-	case '{':
-		if pi.inner {
-			return f.object(end, false)
+	c := src[i]
+	switch {
+	case c == '{':
+		if n.inner() {
+			return f.object(n, i)
 		}
-		return f.skip()
-	case '[':
-		if pi.inner || pi.id >= 0 {
-			return f.array(end, pi)
+		return f.skip(i)
+	case c == '[':
+		if n.inner() || n.id >= 0 {
+			return f.array(n, i)
 		}
-		return f.skip()
+		return f.skip(i)
+	case n.id < 0:
+		return f.skip(i)
+	case c == '"':
+		if f.r.a.values[n.id].kinds&(1<<kString) == 0 {
+			return f.skipString(i) // checked, not kept
+		}
+		end, esc := stringEnd(src, i+1)
+		if end < 0 {
+			return -1
+		}
+		if !esc {
+			f.r.addLeaf(n.id, kString, false, i+1, end, f.trail)
+			return end + 1
+		}
+		off := len(f.r.scratch)
+		s, _, reason := appendUnquoted(f.r.scratch, src[i:])
+		if reason != "" {
+			return -1
+		}
+		f.r.scratch = s
+		f.r.addLeaf(n.id, kString, true, off, len(s), f.trail)
+		return end + 1
+	case c == '-' || c >= '0' && c <= '9':
+		// The number's value is computed while its syntax is checked.
+		end, v, st := scanNumber(src, i)
+		if end < 0 {
+			return -1
+		}
+		if f.r.a.values[n.id].keeps(kNumber, v, st) {
+			l := f.r.addLeaf(n.id, kNumber, false, i, end, f.trail)
+			l.num, l.numSt = v, st
+		}
+		return end
 	}
-	if pi.id < 0 {
-		return f.skip()
+	kind, end := scanLiteral(src, i)
+	if end >= 0 && f.r.a.values[n.id].keeps(kind, 0, 0) {
+		f.r.addLeaf(n.id, kind, false, i, end, f.trail)
 	}
-	kind, val, err := f.scalar()
-	if err != nil {
-		return err
-	}
-	f.r.addLeaf(pi.id, kind, val, f.trail)
-	return nil
+	return end
 }
 
-func (f *flattener) array(end int, pi pathInfo) error {
-	f.depth++
-	if f.depth > maxDepth {
-		return errSyntax
+func (f *flattener) array(n *fieldNode, i int) int {
+	src := f.src
+	if f.depth++; f.depth > maxDepth {
+		return -1
 	}
-	f.pos++ // '['
 	id := f.nArr
 	f.nArr++
-	f.space()
-	if f.pos < len(f.src) && f.src[f.pos] == ']' {
-		f.pos++
+	if i = skipSpace(src, i+1); i < len(src) && src[i] == ']' {
 		f.depth--
-		return nil
+		return i + 1
 	}
-	for i := int32(0); ; i++ {
-		f.space()
-		f.trail = append(f.trail, id, i)
-		f.path = f.path[:end]
-		if err := f.value(end, pi); err != nil {
-			return err
+	// Element indices matter only to leaves that keep their trails. A
+	// field with no fields below it (so n.id >= 0) whose leaves keep none —
+	// an array of numbers, such as GeoJSON coordinates — is not tracked, and
+	// its numbers are taken here, without value's dispatch.
+	track := n.inner() || f.r.a.trails[n.id]
+	var pv *pathValues
+	if !track {
+		pv = &f.r.a.values[n.id]
+	}
+	for k := int32(0); ; k++ {
+		if i = skipSpace(src, i); !track && i < len(src) && (src[i] == '-' || src[i] >= '0' && src[i] <= '9') {
+			end, v, st := scanNumber(src, i)
+			if end < 0 {
+				return -1
+			}
+			if pv.keeps(kNumber, v, st) {
+				l := f.r.addLeaf(n.id, kNumber, false, i, end, nil)
+				l.num, l.numSt = v, st
+			}
+			i = end
+		} else if track {
+			f.trail = append(f.trail, id, k)
+			i = f.value(n, i)
+			f.trail = f.trail[:len(f.trail)-2]
+		} else {
+			i = f.value(n, i)
 		}
-		f.trail = f.trail[:len(f.trail)-2]
-		f.space()
-		if f.pos >= len(f.src) {
-			return errSyntax
+		if i < 0 {
+			return -1
 		}
-		switch f.src[f.pos] {
+		if i = skipSpace(src, i); i >= len(src) {
+			return -1
+		}
+		switch src[i] {
 		case ',':
-			f.pos++
+			i++
 		case ']':
-			f.pos++
 			f.depth--
-			return nil
+			return i + 1
 		default:
-			return errSyntax
-		}
-	}
-}
-
-// scalar parses a string, number or literal. val is nil when the value is
-// the raw bytes scanned (numbers, literals, strings without escapes use the
-// event's own bytes, except that strings drop their quotes).
-func (f *flattener) scalar() (valueKind, []byte, error) {
-	c := f.src[f.pos]
-	switch {
-	case c == '"':
-		s, err := f.str()
-		return kString, s, err
-	case c == '-' || c >= '0' && c <= '9':
-		start := f.pos
-		end := scanNumber(f.src, start)
-		if end < 0 {
-			return 0, nil, errSyntax
-		}
-		f.pos = end
-		return kNumber, f.src[start:end], nil
-	}
-	for _, lit := range [...]struct {
-		text string
-		kind valueKind
-	}{{"true", kTrue}, {"false", kFalse}, {"null", kNull}} {
-		if len(f.src)-f.pos >= len(lit.text) && string(f.src[f.pos:f.pos+len(lit.text)]) == lit.text {
-			f.pos += len(lit.text)
-			return lit.kind, f.src[f.pos-len(lit.text) : f.pos], nil
-		}
-	}
-	return 0, nil, errSyntax
-}
-
-// str parses the string at f.pos and returns its content. The fast path
-// looks for the closing quote with bytes.IndexByte and takes the bytes
-// between as they are; only strings with escapes are decoded. Raw control
-// characters inside strings are not rejected (encoding/json would): events
-// reach the matcher after PutEvents has validated them.
-func (f *flattener) str() ([]byte, error) {
-	rest := f.src[f.pos+1:]
-	q := bytes.IndexByte(rest, '"')
-	if q < 0 {
-		return nil, errSyntax
-	}
-	if bytes.IndexByte(rest[:q], '\\') < 0 {
-		f.pos += q + 2
-		return rest[:q], nil
-	}
-	s, n, reason := decodeString(f.src[f.pos:])
-	if reason != "" {
-		return nil, errSyntax
-	}
-	f.pos += n
-	return s, nil
-}
-
-// skip passes over a value nobody matches on, checking its syntax.
-func (f *flattener) skip() error {
-	stack := f.r.skipStack[:0]
-	defer func() { f.r.skipStack = stack[:0] }()
-	for {
-		// A value is expected.
-		f.space()
-		if f.pos >= len(f.src) {
-			return errSyntax
-		}
-		switch c := f.src[f.pos]; c {
-		case '{', '[':
-			f.pos++
-			f.space()
-			if f.pos < len(f.src) && f.src[f.pos] == c+2 { // '}' is '{'+2, ']' is '['+2
-				f.pos++
-				break
-			}
-			stack = append(stack, c)
-			if len(stack) > maxDepth {
-				return errSyntax
-			}
-			if c == '{' {
-				if err := f.skipKey(); err != nil {
-					return err
-				}
-			}
-			continue
-		case '"':
-			if _, err := f.str(); err != nil {
-				return err
-			}
-		default:
-			if _, _, err := f.scalar(); err != nil {
-				return err
-			}
-		}
-		// A value ended: close containers until one continues.
-		for {
-			if len(stack) == 0 {
-				return nil
-			}
-			f.space()
-			if f.pos >= len(f.src) {
-				return errSyntax
-			}
-			top := stack[len(stack)-1]
-			c := f.src[f.pos]
-			if c == top+2 {
-				f.pos++
-				stack = stack[:len(stack)-1]
-				continue
-			}
-			if c != ',' {
-				return errSyntax
-			}
-			f.pos++
-			if top == '{' {
-				if err := f.skipKey(); err != nil {
-					return err
-				}
-			}
-			break
-		}
-	}
-}
-
-func (f *flattener) skipKey() error {
-	f.space()
-	if f.pos >= len(f.src) || f.src[f.pos] != '"' {
-		return errSyntax
-	}
-	if _, err := f.str(); err != nil {
-		return err
-	}
-	f.space()
-	if f.pos >= len(f.src) || f.src[f.pos] != ':' {
-		return errSyntax
-	}
-	f.pos++
-	return nil
-}
-
-// scanNumber returns the end of the JSON number at b[i:], or -1.
-func scanNumber(b []byte, i int) int {
-	if i < len(b) && b[i] == '-' {
-		i++
-	}
-	if i >= len(b) {
-		return -1
-	}
-	if b[i] == '0' {
-		i++
-	} else if b[i] >= '1' && b[i] <= '9' {
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-	} else {
-		return -1
-	}
-	if i < len(b) && b[i] == '.' {
-		i++
-		d := i
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-		if i == d {
 			return -1
 		}
 	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		d := i
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-		if i == d {
-			return -1
-		}
-	}
-	if i < len(b) && (b[i] >= '0' && b[i] <= '9' || b[i] == '.' || b[i] == 'e' || b[i] == 'E' || b[i] == '-' || b[i] == '+') {
-		return -1
-	}
-	return i
 }
 
-// flattenValue flattens an event decoded by encoding/json.
+// flattenValue flattens an event decoded by encoding/json. Values are
+// copied into the run's scratch space, so that leaves never point into the
+// caller's memory.
 func (r *run) flattenValue(event map[string]any) {
-	path := r.pathBuf[:0]
+	r.src = nil
 	trail := r.trailBuf[:0]
 	var nArr int32
-	var walk func(v any, end int, top bool)
-	walk = func(v any, end int, top bool) {
-		a := r.a
+	var walk func(v any, n *fieldNode)
+	walk = func(v any, n *fieldNode) {
 		switch v := v.(type) {
 		case map[string]any:
-			if !top {
-				if _, ok := a.innerPaths[string(path[:end])]; !ok {
-					return
-				}
+			if !n.inner() {
+				return
 			}
 			for k, e := range v {
-				path = path[:end]
-				if !top {
-					path = append(path, '.')
+				if c := n.child(bytesOf(k)); c != nil {
+					walk(e, c)
 				}
-				path = append(path, k...)
-				walk(e, len(path), false)
 			}
 		case []any:
-			_, leafOK := a.leafPaths[string(path[:end])]
-			_, innerOK := a.innerPaths[string(path[:end])]
-			if !leafOK && !innerOK {
+			if !n.inner() && n.id < 0 {
 				return
 			}
 			id := nArr
 			nArr++
 			for i, e := range v {
 				trail = append(trail, id, int32(i))
-				walk(e, end, false)
+				walk(e, n)
 				trail = trail[:len(trail)-2]
 			}
 		default:
-			pid, ok := a.leafPaths[string(path[:end])]
-			if !ok {
+			if n.id < 0 {
 				return
 			}
-			kind, val := scalarOf(v)
+			off := len(r.scratch)
+			kind := r.appendScalar(v)
 			if kind != 0 {
-				r.addLeaf(pid, kind, val, trail)
+				r.addLeaf(n.id, kind, true, off, len(r.scratch), trail)
 			}
 		}
 	}
-	walk(event, 0, true)
-	r.pathBuf, r.trailBuf = path[:0], trail[:0]
-	r.index()
+	walk(event, r.a.fields)
+	r.trailBuf = trail[:0]
 }
 
-func scalarOf(v any) (valueKind, []byte) {
+// appendScalar appends the text of a scalar to r.scratch and returns its
+// kind, or 0 for a value that is not one.
+func (r *run) appendScalar(v any) valueKind {
 	switch v := v.(type) {
 	case string:
-		return kString, bytesOf(v)
+		r.scratch = append(r.scratch, v...)
+		return kString
 	case json.Number:
-		return kNumber, bytesOf(string(v))
+		r.scratch = append(r.scratch, v...)
+		return kNumber
 	case float64:
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return 0, nil
+			return 0
 		}
-		return kNumber, strconv.AppendFloat(nil, v, 'g', -1, 64)
+		r.scratch = strconv.AppendFloat(r.scratch, v, 'g', -1, 64)
+		return kNumber
 	case int:
-		return kNumber, strconv.AppendInt(nil, int64(v), 10)
+		r.scratch = strconv.AppendInt(r.scratch, int64(v), 10)
+		return kNumber
 	case int64:
-		return kNumber, strconv.AppendInt(nil, v, 10)
+		r.scratch = strconv.AppendInt(r.scratch, v, 10)
+		return kNumber
 	case bool:
 		if v {
-			return kTrue, []byte("true")
+			r.scratch = append(r.scratch, "true"...)
+			return kTrue
 		}
-		return kFalse, []byte("false")
+		r.scratch = append(r.scratch, "false"...)
+		return kFalse
 	case nil:
-		return kNull, []byte("null")
+		r.scratch = append(r.scratch, "null"...)
+		return kNull
 	}
-	return 0, nil
+	return 0
 }
 
-// bytesOf views a string's bytes without copying; matching only reads them.
-func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
-
-func (r *run) addLeaf(path int32, kind valueKind, val []byte, trail []int32) {
-	l := leaf{path: path, kind: kind, val: val, next: -1}
-	if len(trail) > 0 {
-		l.tOff = int32(len(r.trails))
-		l.tLen = int32(len(trail))
+// addLeaf records a leaf and returns it, valid until the next addLeaf.
+func (r *run) addLeaf(path int32, kind valueKind, scratch bool, off, end int, trail []int32) *leaf {
+	i := int32(len(r.leaves))
+	// Fields are stored into the slice one by one: a leaf built on the
+	// stack and copied in stalls on store forwarding.
+	r.leaves = append(r.leaves, leaf{})
+	l := &r.leaves[i]
+	l.path, l.kind, l.scratch, l.off, l.end = path, kind, scratch, int32(off), int32(end)
+	if len(trail) > 0 && r.a.trails[path] {
+		l.trail = int32(len(r.trails)) + 1
+		r.trails = append(r.trails, int32(len(trail)))
 		r.trails = append(r.trails, trail...)
 	}
-	i := int32(len(r.leaves))
-	if h := r.head[path]; h < 0 {
+	l.next = r.head[path]
+	if l.next < 0 {
 		r.touched = append(r.touched, path)
-	} else {
-		l.next = h
 	}
 	r.head[path] = i
-	r.leaves = append(r.leaves, l)
+	return l
 }
 
-// index lists the paths the event has, in path order, each with its chain of
-// leaves (no sorting of leaves: they are chained per path as they come).
-func (r *run) index() {
-	slices.Sort(r.touched)
-	for _, p := range r.touched {
-		r.runs = append(r.runs, pathRun{path: p, first: r.head[p]})
-	}
-}
+// bytesOf views a string's bytes without copying; the field trie only reads
+// them.
+func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }

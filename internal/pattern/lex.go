@@ -366,7 +366,12 @@ func (l *lexer) str() (string, bool) {
 // the bytes consumed (through the closing quote) and, on failure, Jackson's
 // reason.
 func decodeString(b []byte) ([]byte, int, string) {
-	out := make([]byte, 0, len(b))
+	return appendUnquoted(make([]byte, 0, len(b)), b)
+}
+
+// appendUnquoted is decodeString appending the content to out; on failure
+// it returns nil.
+func appendUnquoted(out, b []byte) ([]byte, int, string) {
 	for p := 1; p < len(b); {
 		c := b[p]
 		switch {

@@ -1,5 +1,7 @@
 package pattern
 
+import "slices"
+
 // trie indexes byte strings (prefixes, or reversed suffixes) so that all the
 // entries that are prefixes of a value are found in one walk over the value,
 // however many there are.
@@ -10,8 +12,9 @@ type trie struct {
 type trieNode struct {
 	keys    []byte
 	kids    []*trieNode
-	dense   *[256]*trieNode // built when a node has many children
-	targets []int32         // entries ending here
+	table   []*trieNode // built when a node has many children: table[c-lo]
+	lo      byte
+	targets []int32 // entries ending here
 }
 
 func (t *trie) insert(key []byte, reversed bool, target int32) {
@@ -30,8 +33,11 @@ func (t *trie) insert(key []byte, reversed bool, target int32) {
 }
 
 func (n *trieNode) child(c byte, create bool) *trieNode {
-	if n.dense != nil {
-		return n.dense[c]
+	if n.table != nil {
+		if i := int(c) - int(n.lo); i >= 0 && i < len(n.table) {
+			return n.table[i]
+		}
+		return nil
 	}
 	for i, k := range n.keys {
 		if k == c {
@@ -47,15 +53,19 @@ func (n *trieNode) child(c byte, create bool) *trieNode {
 	return k
 }
 
-// freeze builds the dense tables; the trie is read-only afterwards.
+// freeze builds the tables of nodes with many children, spanning only the
+// bytes from the least to the greatest child (ten entries for digits, rather
+// than 256: with thousands of rules the trie then stays in cache); the trie
+// is read-only afterwards.
 func (n *trieNode) freeze() {
 	if n == nil {
 		return
 	}
 	if len(n.keys) > 8 {
-		n.dense = new([256]*trieNode)
+		lo, hi := slices.Min(n.keys), slices.Max(n.keys)
+		n.lo, n.table = lo, make([]*trieNode, int(hi)-int(lo)+1)
 		for i, k := range n.keys {
-			n.dense[k] = n.kids[i]
+			n.table[k-lo] = n.kids[i]
 		}
 	}
 	for _, k := range n.kids {
@@ -76,11 +86,7 @@ func (t *trie) walk(v []byte, reversed bool, out []int32) []int32 {
 		if reversed {
 			c = v[len(v)-1-i]
 		}
-		if n.dense != nil {
-			n = n.dense[c]
-		} else {
-			n = n.child(c, false)
-		}
+		n = n.child(c, false)
 		if n == nil {
 			return out
 		}

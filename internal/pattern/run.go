@@ -1,6 +1,7 @@
 package pattern
 
 import (
+	"math"
 	"slices"
 	"sync"
 )
@@ -9,12 +10,13 @@ import (
 // traversal's buffers. Runs are pooled, so matching allocates nothing in the
 // steady state but the result.
 type run struct {
-	a      *automaton
-	leaves []leaf
-	runs   []pathRun
-	trails []int32
+	a       *automaton
+	src     []byte // the event, which leaves point into
+	scratch []byte // decoded strings, and MatchValue's values
+	leaves  []leaf
+	trails  []int32
 
-	pathBuf   []byte
+	keyBuf    []byte // the current key, when it had escapes
 	trailBuf  []int32
 	skipStack []byte
 
@@ -25,16 +27,11 @@ type run struct {
 	fold   []byte
 	out    []string
 
-	head    []int32 // per path id: last leaf added, or -1
+	head    []int32 // per path id: its last leaf, whose next chains the others; or -1
 	touched []int32 // path ids with leaves
 
 	seen []uint32 // per state: generation when reached with no array constraint
 	gen  uint32
-}
-
-type pathRun struct {
-	path  int32
-	first int32 // first leaf; leaves chain through leaf.next
 }
 
 var runPool = sync.Pool{New: func() any { return &run{} }}
@@ -46,8 +43,8 @@ func getRun(a *automaton) *run {
 		r.seen = make([]uint32, a.nstates)
 		r.gen = 0
 	}
-	if len(r.head) < len(a.leafPaths) {
-		r.head = make([]int32, len(a.leafPaths))
+	if len(r.head) < a.npaths {
+		r.head = make([]int32, a.npaths)
 		for i := range r.head {
 			r.head[i] = -1
 		}
@@ -61,34 +58,48 @@ func getRun(a *automaton) *run {
 }
 
 func putRun(r *run) {
-	for i := range r.leaves {
-		r.leaves[i] = leaf{}
-	}
 	for _, p := range r.touched {
 		r.head[p] = -1
 	}
 	r.touched = r.touched[:0]
-	r.leaves, r.runs, r.trails = r.leaves[:0], r.runs[:0], r.trails[:0]
+	r.leaves, r.trails = r.leaves[:0], r.trails[:0]
 	r.chosen, r.tbuf, r.out = r.chosen[:0], r.tbuf[:0], r.out[:0]
-	r.fold = r.fold[:0]
-	r.a = nil
-	if cap(r.leaves) > 4096 || cap(r.tbuf) > 1<<16 || cap(r.out) > 1<<16 || len(r.head) > 1<<16 {
+	r.fold, r.scratch = r.fold[:0], r.scratch[:0]
+	r.a, r.src = nil, nil
+	if cap(r.leaves) > 4096 || cap(r.tbuf) > 1<<16 || cap(r.out) > 1<<16 || len(r.head) > 1<<16 || cap(r.scratch) > 1<<16 {
 		return // do not pool a run grown by an outsized event
 	}
 	runPool.Put(r)
 }
 
-// folded returns the case-folded form of a string leaf, computed once.
-func (r *run) folded(v *leaf) []byte {
-	if v.folded == nil {
-		start := len(r.fold)
-		r.fold = appendFold(r.fold, v.val)
-		v.folded = r.fold[start:len(r.fold):len(r.fold)]
-		if len(v.folded) == 0 {
-			v.folded = []byte{}
+// val returns the bytes of a leaf's value.
+func (r *run) val(l *leaf) []byte {
+	if l.scratch {
+		return r.scratch[l.off:l.end]
+	}
+	return r.src[l.off:l.end]
+}
+
+// micros returns a number leaf's value in micro-units, parsed once.
+func (r *run) micros(l *leaf) (int64, bool) {
+	if l.numSt == numUnknown {
+		n, ok := parseMicros(r.val(l))
+		l.num, l.numSt = n, numOutOfRange
+		if ok {
+			l.numSt = numComparable
 		}
 	}
-	return v.folded
+	return l.num, l.numSt == numComparable
+}
+
+// folded returns the case-folded form of a string leaf, computed once.
+func (r *run) folded(l *leaf) []byte {
+	if !l.folded {
+		start := len(r.fold)
+		r.fold = appendFold(r.fold, r.val(l))
+		l.num, l.folded = int64(start)<<32|int64(len(r.fold)), true
+	}
+	return r.fold[l.num>>32 : l.num&math.MaxUint32]
 }
 
 // matchAll walks the automaton and leaves the sorted, distinct ids in r.out.
@@ -118,39 +129,27 @@ func (r *run) walk(s *state) {
 	if len(s.trans) == 0 {
 		return
 	}
-	if s.byPath != nil && len(s.trans) > 4*len(r.runs) {
-		for i := range r.runs {
-			if ft := s.byPath[r.runs[i].path]; ft != nil {
-				r.step(ft, &r.runs[i])
+	if s.byPath != nil && len(s.trans) > 4*len(r.touched) {
+		// Many transitions, few event paths: look the paths up.
+		for _, p := range r.touched {
+			if ft := s.byPath[p]; ft != nil {
+				r.step(ft, r.head[p])
 			}
 		}
 		for _, ft := range s.absent {
-			if r.find(ft.path) == nil {
+			if r.head[ft.path] < 0 {
 				r.takeAbsent(ft)
 			}
 		}
 		return
 	}
-	// Merge the state's transitions with the event's paths; both are sorted.
-	j := 0
 	for _, ft := range s.trans {
-		for j < len(r.runs) && r.runs[j].path < ft.path {
-			j++
-		}
-		if j < len(r.runs) && r.runs[j].path == ft.path {
-			r.step(ft, &r.runs[j])
+		if h := r.head[ft.path]; h >= 0 {
+			r.step(ft, h)
 		} else if len(ft.absent) > 0 {
 			r.takeAbsent(ft)
 		}
 	}
-}
-
-func (r *run) find(path int32) *pathRun {
-	i, ok := slices.BinarySearchFunc(r.runs, path, func(p pathRun, t int32) int { return int(p.path - t) })
-	if !ok {
-		return nil
-	}
-	return &r.runs[i]
 }
 
 func (r *run) takeAbsent(ft *fieldTrans) {
@@ -159,11 +158,22 @@ func (r *run) takeAbsent(ft *fieldTrans) {
 	}
 }
 
-// step follows ft for every value of its path.
-func (r *run) step(ft *fieldTrans, pr *pathRun) {
-	for li := pr.first; li >= 0; li = r.leaves[li].next {
+// step follows ft for every value of its path, whose leaves chain from
+// first.
+func (r *run) step(ft *fieldTrans, first int32) {
+	for li := first; li >= 0; li = r.leaves[li].next {
 		v := &r.leaves[li]
-		if v.tLen > 0 && !r.consistent(v) {
+		if ft.vm.kinds&(1<<v.kind) == 0 {
+			continue
+		}
+		if ft.vm.rangesOnly {
+			// Arrays of numbers (coordinates) against a numeric rule:
+			// most values fall outside every range.
+			if n, ok := r.micros(v); !ok || n < ft.vm.numLo || n > ft.vm.numHi {
+				continue
+			}
+		}
+		if v.trail != 0 && !r.consistent(v) {
 			continue
 		}
 		start := len(r.tbuf)
@@ -176,13 +186,13 @@ func (r *run) step(ft *fieldTrans, pr *pathRun) {
 			slices.Sort(ts)
 			r.tbuf = r.tbuf[:start+len(slices.Compact(ts))]
 		}
-		if v.tLen > 0 {
+		if v.trail != 0 {
 			r.chosen = append(r.chosen, li)
 		}
 		for i := start; i < len(r.tbuf); i++ {
 			r.walk(ft.targets[r.tbuf[i]])
 		}
-		if v.tLen > 0 {
+		if v.trail != 0 {
 			r.chosen = r.chosen[:len(r.chosen)-1]
 		}
 		r.tbuf = r.tbuf[:start]
@@ -193,10 +203,10 @@ func (r *run) step(ft *fieldTrans, pr *pathRun) {
 // of each array they share. Arrays nest, so shared arrays form a common
 // prefix of the two trails.
 func (r *run) consistent(v *leaf) bool {
-	a := r.trails[v.tOff : v.tOff+v.tLen]
+	a := r.trailOf(v)
 	for _, ci := range r.chosen {
 		c := &r.leaves[ci]
-		b := r.trails[c.tOff : c.tOff+c.tLen]
+		b := r.trailOf(c)
 		for k := 0; k+1 < len(a) && k+1 < len(b); k += 2 {
 			if a[k] != b[k] {
 				break
@@ -207,4 +217,10 @@ func (r *run) consistent(v *leaf) bool {
 		}
 	}
 	return true
+}
+
+// trailOf returns the array trail of a leaf that has one.
+func (r *run) trailOf(l *leaf) []int32 {
+	n := r.trails[l.trail-1]
+	return r.trails[l.trail : l.trail+n]
 }
