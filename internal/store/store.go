@@ -98,6 +98,15 @@ type Tx interface {
 	// JobPut adds a job or, if (Queue, ID) exists, replaces its due time and
 	// payload and clears any lease — so enqueueing is idempotent by ID.
 	JobPut(ctx context.Context, j *Job) error
+	// JobEnsure makes sure the job (Queue, ID) runs, no later than j.Due,
+	// after this transaction commits: the job of an outbox that many
+	// commits append to and one run drains. A missing job is added as by
+	// JobPut; a claimed job (its run may have read the outbox already) or
+	// one due after j.Due is replaced as by JobPut, which drops the claim;
+	// an unclaimed job due by j.Due is left as it is, payload included,
+	// and wakes nobody. Its row is locked until commit either way, so a
+	// claim cannot slip in between (PostgreSQL).
+	JobEnsure(ctx context.Context, j *Job) error
 	// JobGet returns a job or ErrNotFound.
 	JobGet(ctx context.Context, queue, id string) (*Job, error)
 	// JobDelete removes a job. With a non-empty lease it succeeds only while

@@ -292,7 +292,8 @@ func truncateData(details json.RawMessage) json.RawMessage {
 	return b
 }
 
-// write appends the step's telemetry to the outboxes and wakes delivery.
+// write appends the step's telemetry to the outboxes and makes sure their
+// delivery runs.
 func (t *telemetry) write(ctx context.Context, tx store.Tx, x *Execution, now time.Time) error {
 	if t == nil {
 		return nil
@@ -307,7 +308,10 @@ func (t *telemetry) write(ctx context.Context, tx store.Tx, x *Execution, now ti
 		if _, err := tx.LogAppend(ctx, o.log, o.entries...); err != nil {
 			return fmt.Errorf("sfn engine: append telemetry: %w", err)
 		}
-		if err := tx.JobPut(ctx, &store.Job{Queue: TelemetryQueue, ID: o.log, Due: now}); err != nil {
+		// Every execution appends to its account's metrics outbox: the job
+		// is usually waiting already, and one run delivers what all these
+		// commits appended.
+		if err := tx.JobEnsure(ctx, &store.Job{Queue: TelemetryQueue, ID: o.log, Due: now}); err != nil {
 			return fmt.Errorf("sfn engine: enqueue telemetry: %w", err)
 		}
 	}

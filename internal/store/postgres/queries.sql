@@ -102,6 +102,15 @@ INSERT INTO jobs (queue, id, due, payload) VALUES ($1, $2, $3, $4)
 ON CONFLICT (queue, id) DO UPDATE
 SET due = EXCLUDED.due, payload = EXCLUDED.payload, lease = '', lease_expires = 0;
 
+-- JobEnsure is JobPut except that it leaves an unclaimed job that is due
+-- by $3 alone. ON CONFLICT DO UPDATE locks the existing row even when its
+-- WHERE is false, so no claim commits between this and the commit.
+-- name: JobEnsure
+INSERT INTO jobs (queue, id, due, payload) VALUES ($1, $2, $3, $4)
+ON CONFLICT (queue, id) DO UPDATE
+SET due = EXCLUDED.due, payload = EXCLUDED.payload, lease = '', lease_expires = 0
+WHERE jobs.lease <> '' OR jobs.due > EXCLUDED.due;
+
 -- name: JobGet
 SELECT due, payload, lease, lease_expires, attempt FROM jobs WHERE queue = $1 AND id = $2;
 

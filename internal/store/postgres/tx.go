@@ -294,6 +294,20 @@ func (t *tx) JobPut(ctx context.Context, j *store.Job) error {
 	return nil
 }
 
+func (t *tx) JobEnsure(ctx context.Context, j *store.Job) error {
+	if err := t.Check(true); err != nil {
+		return fmt.Errorf("ensure job %s/%s: %w", j.Queue, j.ID, err)
+	}
+	tag, err := t.db.Exec(ctx, t.s.q.JobEnsure, j.Queue, j.ID, sqlkit.TimeToNanos(j.Due), sqlkit.Blob(j.Payload))
+	if err != nil {
+		return t.fail(fmt.Errorf("ensure job %s/%s: %w", j.Queue, j.ID, err))
+	}
+	if tag.RowsAffected() > 0 {
+		t.WakeQueue(j.Queue)
+	}
+	return nil
+}
+
 func (t *tx) JobGet(ctx context.Context, queue, id string) (*store.Job, error) {
 	if err := t.Check(false); err != nil {
 		return nil, fmt.Errorf("get job %s/%s: %w", queue, id, err)

@@ -16,13 +16,16 @@ import (
 // database/sql; a hit, well under one).
 //
 // It is coherent because this process is the only writer (the directory
-// lock proves it): the writer invalidates every record it touched when it
-// commits. Views stay snapshots by a sequence lock: gen is odd from just
-// before a COMMIT until its invalidations are done. A View answered wholly
-// from the cache is kept only if gen was even when it started and has not
-// changed since; otherwise, or on any miss, fn runs again on a real read
-// transaction. A read transaction fills the cache only when no commit
-// started since it began, so the cache never mixes two snapshots.
+// lock proves it): just before it commits, the writer drops every record
+// the batch touched, so what stays cached is the same before and after
+// that commit, and a View may use the cache while the COMMIT (and its
+// fsync, most of the writer's time under load) is in flight. Views stay
+// snapshots by a sequence lock: gen is odd from that drop until the COMMIT
+// returned. A View that used the cache is kept only if no commit began
+// since it started (begun counts them); otherwise the records the cache
+// answered with are confirmed against its real read transaction, or fn
+// runs again on one. A read transaction fills the cache only when no
+// commit started since it began, so the cache never mixes two snapshots.
 type recordCache struct {
 	gen atomic.Uint64
 	mu  sync.RWMutex
@@ -72,16 +75,10 @@ func (c *recordCache) fill(gen uint64, r *store.Record) {
 	c.m[cacheKey{r.Table, r.Key}] = copyRecord(r)
 }
 
-// beginCommit marks a commit in flight (gen odd).
-func (c *recordCache) beginCommit() {
-	c.mu.Lock()
-	c.gen.Add(1)
-	c.mu.Unlock()
-}
-
-// endCommit drops what the batch touched (everything after a Reset) and
-// makes gen even again. It runs whether or not the commit succeeded.
-func (c *recordCache) endCommit(touched []cacheKey, all bool) {
+// beginCommit drops what the batch touched (everything after a Reset)
+// and marks a commit in flight (gen odd). The drop comes first: a View
+// that sees gen odd finds only records the commit leaves as they are.
+func (c *recordCache) beginCommit(touched []cacheKey, all bool) {
 	c.mu.Lock()
 	if all {
 		clear(c.m)
@@ -92,6 +89,16 @@ func (c *recordCache) endCommit(touched []cacheKey, all bool) {
 	c.gen.Add(1)
 	c.mu.Unlock()
 }
+
+// endCommit makes gen even again once the COMMIT returned, whether or not
+// it succeeded: from now on read transactions see the commit (or that it
+// failed) and may fill the cache again.
+func (c *recordCache) endCommit() {
+	c.gen.Add(1)
+}
+
+// begun is how many commits had begun at generation gen.
+func begun(gen uint64) uint64 { return (gen + 1) / 2 }
 
 func copyRecord(r *store.Record) *store.Record {
 	cp := *r
@@ -112,7 +119,7 @@ type viewTx struct {
 	sqlkit.TxState
 	s       *Store
 	gen     uint64 // cache generation at the View's start
-	noCache bool   // a commit was in flight at the start, or this is a rerun
+	noCache bool   // this is a rerun
 	hits    int
 	hitKeys []hitKey // what the cache answered, to confirm against the real transaction
 	// confirmed: the real transaction saw every cached answer unchanged.
@@ -158,7 +165,7 @@ func (v *viewTx) open(ctx context.Context) (*tx, error) {
 // fn runs again. Once the real transaction has confirmed them, its snapshot
 // is fixed, so later reads need no check.
 func (v *viewTx) checked(ctx context.Context) {
-	if v.hits == 0 || v.confirmed || v.tainted || v.s.cache.gen.Load() == v.gen {
+	if v.hits == 0 || v.confirmed || v.tainted || begun(v.s.cache.gen.Load()) == begun(v.gen) {
 		return
 	}
 	t, err := v.open(ctx)
@@ -248,6 +255,9 @@ func (v *viewTx) LogAppend(context.Context, string, ...[]byte) (int64, error) {
 }
 func (v *viewTx) LogDelete(context.Context, string) error  { return v.write("delete log") }
 func (v *viewTx) JobPut(context.Context, *store.Job) error { return v.write("put job") }
+func (v *viewTx) JobEnsure(context.Context, *store.Job) error {
+	return v.write("ensure job")
+}
 func (v *viewTx) JobDelete(context.Context, string, string, string) error {
 	return v.write("delete job")
 }

@@ -10,26 +10,25 @@ INSERT INTO records (tbl, key, value, version, indexes)
 VALUES (?1, ?2, ?3, 1, ?4)
 ON CONFLICT (tbl, key) DO NOTHING;
 
--- name: RecordUpsert
-INSERT INTO records (tbl, key, value, version, indexes)
-VALUES (?1, ?2, ?3, 1, ?4)
-ON CONFLICT (tbl, key) DO UPDATE
-SET value = excluded.value, indexes = excluded.indexes, version = records.version + 1
-RETURNING version;
-
--- name: RecordUpdateVersion
-UPDATE records SET value = ?3, indexes = ?4, version = version + 1
-WHERE tbl = ?1 AND key = ?2 AND version = ?5
-RETURNING version;
-
 -- name: RecordVersion
 SELECT version FROM records WHERE tbl = ?1 AND key = ?2;
 
--- name: RecordDelete
-DELETE FROM records WHERE tbl = ?1 AND key = ?2;
+-- RecordHead is what a put or delete needs of the stored row: its version
+-- and its index map, whose entries it replaces.
+-- name: RecordHead
+SELECT version, indexes FROM records WHERE tbl = ?1 AND key = ?2;
 
--- name: RecordIndexesDelete
-DELETE FROM record_indexes WHERE tbl = ?1 AND key = ?2;
+-- name: RecordUpdate
+UPDATE records SET value = ?3, indexes = ?4, version = version + 1
+WHERE tbl = ?1 AND key = ?2
+RETURNING version;
+
+-- name: RecordDelete
+DELETE FROM records WHERE tbl = ?1 AND key = ?2
+RETURNING indexes;
+
+-- name: RecordIndexDelete
+DELETE FROM record_indexes WHERE tbl = ?1 AND key = ?2 AND idx = ?3 AND value = ?4;
 
 -- RecordIndexesInsert writes a record's index entries in one statement:
 -- the driver appends one VALUES row per entry (see indexRow), with the
@@ -64,37 +63,40 @@ ORDER BY i.value, i.key
 LIMIT ?9;
 
 -- The head row hands out sequence numbers: ?2 entries take len+1 .. len+?2.
+-- A new log's id is the next rowid.
 -- name: LogReserve
 INSERT INTO logs (log, len) VALUES (?1, ?2)
 ON CONFLICT (log) DO UPDATE SET len = logs.len + excluded.len
-RETURNING len;
+RETURNING id, len;
 
--- LogEntriesInsert writes a run of entries in one statement: the driver
--- appends one VALUES row per entry (see logRow), with the log in ?1, the
--- first entry's sequence number in ?2 and each entry's data after.
--- name: LogEntriesInsert
-INSERT INTO log_entries (log, seq, data) VALUES
+-- name: LogChunkInsert
+INSERT INTO log_chunks (log, seq, n, data) VALUES (?1, ?2, ?3, ?4);
 
+-- LogRead returns the chunks holding entries after ?2, in order: those
+-- that start after it, and the one it falls inside, which starts at most
+-- maxChunkEntries (?3) before it. A negative ?4 means no limit.
 -- name: LogRead
-SELECT seq, data FROM log_entries
-WHERE log = ?1 AND seq > ?2
-ORDER BY seq
-LIMIT ?3;
+SELECT c.seq, c.n, c.data FROM logs AS l JOIN log_chunks AS c ON c.log = l.id
+WHERE l.log = ?1 AND c.seq > ?2 - ?3 AND c.seq + c.n > ?2 + 1
+ORDER BY c.seq
+LIMIT ?4;
 
+-- LogReadReverse returns the chunks holding entries before ?2, last first.
 -- name: LogReadReverse
-SELECT seq, data FROM log_entries
-WHERE log = ?1 AND seq < ?2
-ORDER BY seq DESC
+SELECT c.seq, c.n, c.data FROM logs AS l JOIN log_chunks AS c ON c.log = l.id
+WHERE l.log = ?1 AND c.seq < ?2
+ORDER BY c.seq DESC
 LIMIT ?3;
 
 -- name: LogLen
 SELECT len FROM logs WHERE log = ?1;
 
--- name: LogEntriesDelete
-DELETE FROM log_entries WHERE log = ?1;
+-- name: LogDelete
+DELETE FROM logs WHERE log = ?1
+RETURNING id;
 
--- name: LogHeadDelete
-DELETE FROM logs WHERE log = ?1;
+-- name: LogChunksDelete
+DELETE FROM log_chunks WHERE log = ?1;
 
 -- Replacing a job keeps its attempt count, so a worker that reschedules a
 -- failed job (a retry with backoff) still sees how often it ran.
@@ -102,6 +104,14 @@ DELETE FROM logs WHERE log = ?1;
 INSERT INTO jobs (queue, id, due, payload) VALUES (?1, ?2, ?3, ?4)
 ON CONFLICT (queue, id) DO UPDATE
 SET due = excluded.due, payload = excluded.payload, lease = '', lease_expires = 0;
+
+-- JobEnsure is JobPut except that it leaves an unclaimed job that is due
+-- by ?3 alone (no change: SQLite reports no row changed).
+-- name: JobEnsure
+INSERT INTO jobs (queue, id, due, payload) VALUES (?1, ?2, ?3, ?4)
+ON CONFLICT (queue, id) DO UPDATE
+SET due = excluded.due, payload = excluded.payload, lease = '', lease_expires = 0
+WHERE jobs.lease <> '' OR jobs.due > excluded.due;
 
 -- name: JobGet
 SELECT due, payload, lease, lease_expires, attempt FROM jobs WHERE queue = ?1 AND id = ?2;
@@ -139,5 +149,5 @@ UPDATE jobs SET lease = '', lease_expires = 0 WHERE lease <> '';
 DELETE FROM records;
 DELETE FROM record_indexes;
 DELETE FROM logs;
-DELETE FROM log_entries;
+DELETE FROM log_chunks;
 DELETE FROM jobs;

@@ -136,7 +136,14 @@ func Open(ctx context.Context, cfg Config) (_ *Store, err error) {
 	// of each Update's SAVEPOINT in memory instead of a temporary file: it
 	// only serves ROLLBACK TO within the open transaction, never recovery,
 	// and writing it to a file was a tenth of the writer's CPU.
-	s.writeDB, err = sql.Open("sqlite", dsn(path, "journal_mode(WAL)", "synchronous(FULL)", "temp_store(MEMORY)"))
+	// wal_autocheckpoint=4000 (16 MB of WAL, SQLite's default is 1000)
+	// checkpoints a quarter as often: the writer runs each checkpoint inside
+	// a COMMIT, with two more fsyncs, and the pages every commit rewrites
+	// (log heads, index roots, job rows) are copied once per checkpoint, not
+	// once per 1000 frames. The storetest ExecutionParallel benchmark was
+	// faster with it in 8 of 9 alternating pairs of runs, by 12% on average
+	// (-1% to 29%); durability is the same: each commit still fsyncs the WAL.
+	s.writeDB, err = sql.Open("sqlite", dsn(path, "journal_mode(WAL)", "synchronous(FULL)", "temp_store(MEMORY)", "wal_autocheckpoint(4000)"))
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite store: %w", err)
 	}
@@ -270,8 +277,7 @@ func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
 		defer ro.Finish()
 		return fn(ro)
 	}
-	gen := s.cache.gen.Load()
-	v := &viewTx{TxState: sqlkit.TxState{ReadOnly: true}, s: s, gen: gen, noCache: gen%2 == 1}
+	v := &viewTx{TxState: sqlkit.TxState{ReadOnly: true}, s: s, gen: s.cache.gen.Load()}
 	err := fn(v)
 	v.checked(ctx) // cached answers must still hold if a commit began since
 	v.Finish()

@@ -149,3 +149,39 @@ func TestOpenRelativeDir(t *testing.T) {
 		t.Errorf("database not in the working directory: %v", err)
 	}
 }
+
+// A JobEnsure that leaves the job as it was wakes nobody: outboxes ensure
+// their job on every commit, and each wake-up would send the runner to
+// claim. (SQLite wakes subscribers before Update returns, so an absent
+// wake-up is visible at once.)
+func TestJobEnsureDueInTimeWakesNobody(t *testing.T) {
+	ctx := t.Context()
+	s, err := sqlite.Open(ctx, sqlite.Config{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	defer s.Close()
+	ch, cancel := s.Wake("q")
+	defer cancel()
+	due := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+	ensure := func(due time.Time) {
+		t.Helper()
+		if err := s.Update(ctx, func(tx store.Tx) error {
+			return tx.JobEnsure(ctx, &store.Job{Queue: "q", ID: "j", Due: due})
+		}); err != nil {
+			t.Fatalf("ensure: %v", err)
+		}
+	}
+	ensure(due)
+	select {
+	case <-ch:
+	default:
+		t.Fatal("adding the job woke nobody")
+	}
+	ensure(due.Add(time.Second))
+	select {
+	case <-ch:
+		t.Fatal("leaving the job alone woke its queue")
+	default:
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/bits"
 	"time"
 
 	"github.com/shoal-dev/shoal/internal/store"
@@ -89,13 +88,17 @@ func (t *tx) RecordInsert(ctx context.Context, r *store.Record) error {
 		return fmt.Errorf("insert record %s/%s: %w", r.Table, r.Key, store.ErrConflict)
 	}
 	t.touched = append(t.touched, cacheKey{r.Table, r.Key})
-	if err := t.putIndexes(ctx, r, false); err != nil {
+	if err := t.putIndexes(ctx, r.Table, r.Key, nil, r.Indexes); err != nil {
 		return fmt.Errorf("insert record %s/%s: %w", r.Table, r.Key, err)
 	}
 	r.Version = 1
 	return nil
 }
 
+// RecordPut reads the stored row's version and index map first: the
+// version check needs it, and knowing the old entries lets an update touch
+// only the index entries that change — usually none (a Step Functions step
+// rewrites a running execution under the same indexes).
 func (t *tx) RecordPut(ctx context.Context, r *store.Record) error {
 	if err := t.Check(true); err != nil {
 		return fmt.Errorf("put record %s/%s: %w", r.Table, r.Key, err)
@@ -106,44 +109,53 @@ func (t *tx) RecordPut(ctx context.Context, r *store.Record) error {
 		return fmt.Errorf("put record %s/%s: %w", r.Table, r.Key, err)
 	}
 	var version int64
-	if r.Version == 0 {
-		err = t.db.QueryRowContext(ctx, t.s.q.RecordUpsert, r.Table, r.Key, sqlkit.Blob(r.Value), indexes).Scan(&version)
-	} else {
-		err = t.db.QueryRowContext(ctx, t.s.q.RecordUpdateVersion, r.Table, r.Key, sqlkit.Blob(r.Value), indexes, r.Version).Scan(&version)
-		if errors.Is(err, sql.ErrNoRows) {
-			err = t.db.QueryRowContext(ctx, t.s.q.RecordVersion, r.Table, r.Key).Scan(&version)
-			switch {
-			case errors.Is(err, sql.ErrNoRows):
-				return fmt.Errorf("put record %s/%s: %w", r.Table, r.Key, store.ErrNotFound)
-			case err == nil:
-				return fmt.Errorf("put record %s/%s: version is %d, not %d: %w", r.Table, r.Key, version, r.Version, store.ErrConflict)
-			}
+	var oldIndexes string
+	err = t.db.QueryRowContext(ctx, t.s.q.RecordHead, r.Table, r.Key).Scan(&version, &oldIndexes)
+	existed := err == nil
+	switch {
+	case errors.Is(err, sql.ErrNoRows) && r.Version != 0:
+		return fmt.Errorf("put record %s/%s: %w", r.Table, r.Key, store.ErrNotFound)
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return fmt.Errorf("put record %s/%s: %w", r.Table, r.Key, err)
+	case r.Version != 0 && version != r.Version:
+		return fmt.Errorf("put record %s/%s: version is %d, not %d: %w", r.Table, r.Key, version, r.Version, store.ErrConflict)
+	}
+	var old map[string]string
+	if existed {
+		if old, err = sqlkit.DecodeIndexes(oldIndexes); err != nil {
+			return fmt.Errorf("put record %s/%s: %w", r.Table, r.Key, err)
 		}
+		err = t.db.QueryRowContext(ctx, t.s.q.RecordUpdate, r.Table, r.Key, sqlkit.Blob(r.Value), indexes).Scan(&version)
+	} else {
+		version = 1
+		_, err = t.db.ExecContext(ctx, t.s.q.RecordInsert, r.Table, r.Key, sqlkit.Blob(r.Value), indexes)
 	}
 	if err != nil {
 		return fmt.Errorf("put record %s/%s: %w", r.Table, r.Key, err)
 	}
 	t.touched = append(t.touched, cacheKey{r.Table, r.Key})
-	if err := t.putIndexes(ctx, r, version > 1); err != nil {
+	if err := t.putIndexes(ctx, r.Table, r.Key, old, r.Indexes); err != nil {
 		return fmt.Errorf("put record %s/%s: %w", r.Table, r.Key, err)
 	}
 	r.Version = version
 	return nil
 }
 
-// putIndexes writes r's index entries, first dropping the old ones of a
-// record that existed.
-func (t *tx) putIndexes(ctx context.Context, r *store.Record, existed bool) error {
-	if existed {
-		if _, err := t.db.ExecContext(ctx, t.s.q.RecordIndexesDelete, r.Table, r.Key); err != nil {
-			return fmt.Errorf("drop index entries: %w", err)
+// putIndexes turns a record's index entries from one map into another:
+// it drops the entries that changed or went and writes the ones that
+// changed or came, leaving equal ones alone.
+func (t *tx) putIndexes(ctx context.Context, table, key string, from, to map[string]string) error {
+	for idx, value := range from {
+		if v, ok := to[idx]; ok && v == value {
+			continue
+		}
+		if _, err := t.db.ExecContext(ctx, t.s.q.RecordIndexDelete, table, key, idx, value); err != nil {
+			return fmt.Errorf("drop index entry %s: %w", idx, err)
 		}
 	}
-	if len(r.Indexes) == 0 {
-		return nil
-	}
-	args := make([]any, 2, 2+2*min(len(r.Indexes), maxIndexRows))
-	args[0], args[1] = r.Table, r.Key
+	args := make([]any, 2, 2+2*min(len(to), maxIndexRows))
+	args[0], args[1] = table, key
 	flush := func() error {
 		n := (len(args) - 2) / 2
 		if _, err := t.db.ExecContext(ctx, t.s.ins.index[n], args...); err != nil {
@@ -152,7 +164,10 @@ func (t *tx) putIndexes(ctx context.Context, r *store.Record, existed bool) erro
 		args = args[:2]
 		return nil
 	}
-	for idx, value := range r.Indexes {
+	for idx, value := range to {
+		if v, ok := from[idx]; ok && v == value {
+			continue
+		}
 		args = append(args, idx, value)
 		if len(args) == 2+2*maxIndexRows {
 			if err := flush(); err != nil {
@@ -171,16 +186,21 @@ func (t *tx) RecordDelete(ctx context.Context, table, key string) error {
 		return fmt.Errorf("delete record %s/%s: %w", table, key, err)
 	}
 	ctx = t.ctx(ctx)
-	res, err := t.db.ExecContext(ctx, t.s.q.RecordDelete, table, key)
+	var indexes string
+	err := t.db.QueryRowContext(ctx, t.s.q.RecordDelete, table, key).Scan(&indexes)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("delete record %s/%s: %w", table, key, store.ErrNotFound)
+	}
 	if err != nil {
 		return fmt.Errorf("delete record %s/%s: %w", table, key, err)
 	}
 	t.touched = append(t.touched, cacheKey{table, key})
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return fmt.Errorf("delete record %s/%s: %w", table, key, store.ErrNotFound)
+	old, err := sqlkit.DecodeIndexes(indexes)
+	if err != nil {
+		return fmt.Errorf("delete record %s/%s: %w", table, key, err)
 	}
-	if _, err := t.db.ExecContext(ctx, t.s.q.RecordIndexesDelete, table, key); err != nil {
-		return fmt.Errorf("delete record %s/%s: drop index entries: %w", table, key, err)
+	if err := t.putIndexes(ctx, table, key, old, nil); err != nil {
+		return fmt.Errorf("delete record %s/%s: %w", table, key, err)
 	}
 	return nil
 }
@@ -248,60 +268,83 @@ func (t *tx) LogAppend(ctx context.Context, log string, entries ...[]byte) (int6
 		return 0, fmt.Errorf("append to log %s: no entries", log)
 	}
 	ctx = t.ctx(ctx)
-	var last int64
-	if err := t.db.QueryRowContext(ctx, t.s.q.LogReserve, log, len(entries)).Scan(&last); err != nil {
+	var id, last int64
+	if err := t.db.QueryRowContext(ctx, t.s.q.LogReserve, log, len(entries)).Scan(&id, &last); err != nil {
 		return 0, fmt.Errorf("append to log %s: %w", log, err)
 	}
 	first := last - int64(len(entries)) + 1
-	args := make([]any, 0, 2+min(len(entries), maxLogRows))
-	for done := 0; done < len(entries); {
-		// The largest power of two that fits: 12 entries are 8 + 4.
-		k := bits.Len(uint(min(len(entries)-done, maxLogRows))) - 1
-		n := 1 << k
-		args = append(args[:0], log, first+int64(done))
-		for _, data := range entries[done : done+n] {
-			args = append(args, sqlkit.Blob(data))
-		}
-		if _, err := t.db.ExecContext(ctx, t.s.ins.log[k], args...); err != nil {
+	seq := first
+	for _, run := range cutChunks(entries) {
+		if _, err := t.db.ExecContext(ctx, t.s.q.LogChunkInsert, id, seq, len(run), sqlkit.Blob(encodeChunk(run))); err != nil {
 			return 0, fmt.Errorf("append to log %s: %w", log, err)
 		}
-		done += n
+		seq += int64(len(run))
 	}
 	return first, nil
 }
 
+// LogRead reads whole chunks and keeps the entries the page asks for.
 func (t *tx) LogRead(ctx context.Context, p *store.LogReadParams) ([]store.LogEntry, error) {
 	if err := t.Check(false); err != nil {
 		return nil, fmt.Errorf("read log %s: %w", p.Log, err)
 	}
+	// Every chunk holds at least one wanted entry, so Limit chunks are
+	// enough for Limit entries.
 	limit := int64(p.Limit)
 	if limit <= 0 {
 		limit = -1
 	}
-	query, after := t.s.q.LogRead, p.After
+	var rows *sql.Rows
+	var err error
 	if p.Reverse {
-		query = t.s.q.LogReadReverse
-		if after <= 0 {
-			after = math.MaxInt64
+		before := p.After
+		if before <= 0 {
+			before = math.MaxInt64
 		}
+		rows, err = t.db.QueryContext(t.ctx(ctx), t.s.q.LogReadReverse, p.Log, before, limit)
+	} else {
+		rows, err = t.db.QueryContext(t.ctx(ctx), t.s.q.LogRead, p.Log, p.After, maxChunkEntries, limit)
 	}
-	rows, err := t.db.QueryContext(t.ctx(ctx), query, p.Log, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read log %s: %w", p.Log, err)
 	}
 	defer rows.Close()
 	var out []store.LogEntry
-	for rows.Next() {
-		var e store.LogEntry
-		if err := rows.Scan(&e.Seq, &e.Data); err != nil {
+	for rows.Next() && (p.Limit <= 0 || len(out) < p.Limit) {
+		var seq, n int64
+		var data []byte
+		if err := rows.Scan(&seq, &n, &data); err != nil {
 			return nil, fmt.Errorf("read log %s: %w", p.Log, err)
 		}
-		out = append(out, e)
+		run, err := decodeChunk(n, data)
+		if err != nil {
+			return nil, fmt.Errorf("read log %s: chunk at %d: %w", p.Log, seq, err)
+		}
+		for k := range run {
+			i := k
+			if p.Reverse {
+				i = len(run) - 1 - k
+			}
+			e := store.LogEntry{Seq: seq + int64(i), Data: run[i]}
+			if wanted(p, e.Seq) && (p.Limit <= 0 || len(out) < p.Limit) {
+				out = append(out, e)
+			}
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read log %s: %w", p.Log, err)
 	}
 	return out, nil
+}
+
+// wanted reports whether entry seq of a chunk LogRead fetched is on the
+// page: a chunk may begin before the page's After (or, reading backwards,
+// end after it).
+func wanted(p *store.LogReadParams, seq int64) bool {
+	if p.Reverse {
+		return p.After <= 0 || seq < p.After
+	}
+	return seq > p.After
 }
 
 func (t *tx) LogLen(ctx context.Context, log string) (int64, error) {
@@ -324,10 +367,15 @@ func (t *tx) LogDelete(ctx context.Context, log string) error {
 		return fmt.Errorf("delete log %s: %w", log, err)
 	}
 	ctx = t.ctx(ctx)
-	if _, err := t.db.ExecContext(ctx, t.s.q.LogEntriesDelete, log); err != nil {
+	var id int64
+	err := t.db.QueryRowContext(ctx, t.s.q.LogDelete, log).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
 		return fmt.Errorf("delete log %s: %w", log, err)
 	}
-	if _, err := t.db.ExecContext(ctx, t.s.q.LogHeadDelete, log); err != nil {
+	if _, err := t.db.ExecContext(ctx, t.s.q.LogChunksDelete, id); err != nil {
 		return fmt.Errorf("delete log %s: %w", log, err)
 	}
 	return nil
@@ -341,6 +389,20 @@ func (t *tx) JobPut(ctx context.Context, j *store.Job) error {
 		return fmt.Errorf("put job %s/%s: %w", j.Queue, j.ID, err)
 	}
 	t.WakeQueue(j.Queue)
+	return nil
+}
+
+func (t *tx) JobEnsure(ctx context.Context, j *store.Job) error {
+	if err := t.Check(true); err != nil {
+		return fmt.Errorf("ensure job %s/%s: %w", j.Queue, j.ID, err)
+	}
+	res, err := t.db.ExecContext(t.ctx(ctx), t.s.q.JobEnsure, j.Queue, j.ID, sqlkit.TimeToNanos(j.Due), sqlkit.Blob(j.Payload))
+	if err != nil {
+		return fmt.Errorf("ensure job %s/%s: %w", j.Queue, j.ID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n > 0 {
+		t.WakeQueue(j.Queue)
+	}
 	return nil
 }
 

@@ -124,11 +124,11 @@ func (s *Store) commit(batch []*request) {
 			return
 		}
 	}
-	// From just before COMMIT until the touched records have left the
-	// cache, Views do not trust the cache (see recordCache).
-	s.cache.beginCommit()
+	// The touched records leave the cache before COMMIT makes their new
+	// versions visible (see recordCache).
+	s.cache.beginCommit(touched, resetAll)
 	err := exec("COMMIT")
-	s.cache.endCommit(touched, resetAll)
+	s.cache.endCommit()
 	if err != nil {
 		failAll(fmt.Errorf("update: commit: %w", err))
 		_ = exec("ROLLBACK")

@@ -23,6 +23,7 @@ func Bench(b *testing.B, open func(b *testing.B) store.Store) {
 		{"UpdatePutParallel", benchUpdatePutParallel},
 		{"RecordGet", benchRecordGet},
 		{"JobClaim", benchJobClaim},
+		{"ExecutionParallel", benchExecutionParallel},
 	} {
 		b.Run(bm.name, func(b *testing.B) { bm.run(b, open(b)) })
 	}
@@ -129,4 +130,54 @@ func benchJobClaim(b *testing.B, s store.Store) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// benchExecutionParallel writes what one Step Functions StartExecution of
+// a 5-state Pass machine commits (bench/sfnload), from 32 goroutines: a
+// 640-byte record with two indexes, a 12-entry history log of its own,
+// three entries on a shared metrics outbox with its job, and a 900-byte
+// entry on a shared audit log (CloudTrail) in an Update of its own. Keys
+// are random, as execution names usually are.
+func benchExecutionParallel(b *testing.B, s store.Store) {
+	ctx := context.Background()
+	value, event, metric, audit := make([]byte, 640), make([]byte, 245), make([]byte, 196), make([]byte, 900)
+	b.ReportAllocs()
+	b.SetParallelism(16) // 32 on 2 cores
+	var n atomic.Int64
+	start := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := n.Add(1)
+			key := fmt.Sprintf("arn:aws:states:eu-west-1:123456789012:execution:machine:%016x", uint64(i)*0x9E3779B97F4A7C15)
+			inv := fmt.Sprintf("%019d", 1<<62-i)
+			history := make([][]byte, 12)
+			for j := range history {
+				history[j] = event
+			}
+			err := s.Update(ctx, func(tx store.Tx) error {
+				if err := tx.RecordInsert(ctx, &store.Record{Table: "bench.execution", Key: key, Value: value, Indexes: map[string]string{
+					"sm": "arn:aws:states:eu-west-1:123456789012:stateMachine:machine|" + inv, "sm_status": "arn:aws:states:eu-west-1:123456789012:stateMachine:machine|SUCCEEDED|" + inv,
+				}}); err != nil {
+					return err
+				}
+				if _, err := tx.LogAppend(ctx, "bench.history/"+key, history...); err != nil {
+					return err
+				}
+				if _, err := tx.LogAppend(ctx, "bench.metrics/123456789012/eu-west-1", metric, metric, metric); err != nil {
+					return err
+				}
+				return tx.JobPut(ctx, &store.Job{Queue: "bench.telemetry", ID: "bench.metrics/123456789012/eu-west-1", Due: start})
+			})
+			if err == nil {
+				err = s.Update(ctx, func(tx store.Tx) error {
+					_, err := tx.LogAppend(ctx, "bench.audit/123456789012/eu-west-1", audit)
+					return err
+				})
+			}
+			if err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
 }

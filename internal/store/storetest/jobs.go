@@ -16,6 +16,7 @@ var jobTests = []test{
 	{"ClaimDueInOrder", testJobClaimDueInOrder},
 	{"LeaseExpiry", testJobLeaseExpiry},
 	{"PutReplaces", testJobPutReplaces},
+	{"Ensure", testJobEnsure},
 	{"Delete", testJobDelete},
 	{"NextDue", testJobNextDue},
 	{"ConcurrentClaimers", testJobConcurrentClaimers},
@@ -169,6 +170,55 @@ func testJobPutReplaces(t *testing.T, e *env) {
 	again := e.claim(t, "q", now.Add(time.Second), 1)
 	if len(again) != 1 || again[0].Attempt != 2 || string(again[0].Payload) != "v2" {
 		t.Fatalf("claim after replace = %+v", again)
+	}
+}
+
+func (e *env) ensureJob(t *testing.T, j store.Job) {
+	t.Helper()
+	e.update(t, func(tx store.Tx) error { return tx.JobEnsure(e.ctx, &j) })
+}
+
+// testJobEnsure: JobEnsure adds a missing job, leaves an unclaimed one
+// that is due in time alone, brings a later one forward, and takes a
+// claimed one back from its claimer. (That leaving a job alone wakes
+// nobody is a driver test: PostgreSQL's wake-ups arrive late and twice.)
+func testJobEnsure(t *testing.T, e *env) {
+	now := e.clk.Now()
+	ch, cancel := e.s.Wake("q")
+	defer cancel()
+	check := func(what string, due time.Time, payload string) {
+		t.Helper()
+		j, err := e.getJob(t, "q", "j")
+		wantErr(t, what, err, nil)
+		if !j.Due.Equal(due) || string(j.Payload) != payload || j.Lease != "" {
+			t.Fatalf("%s: job = %+v, want due %v, payload %q, no lease", what, j, due, payload)
+		}
+	}
+
+	e.ensureJob(t, store.Job{Queue: "q", ID: "j", Due: now, Payload: []byte("v1")})
+	waitWake(t, ch, "ensure of a missing job")
+	check("ensure of a missing job", now, "v1")
+
+	e.ensureJob(t, store.Job{Queue: "q", ID: "j", Due: now.Add(time.Second), Payload: []byte("v2")})
+	check("ensure of a job due in time", now, "v1")
+
+	e.putJobs(t, store.Job{Queue: "q", ID: "j", Due: now.Add(time.Hour), Payload: []byte("v3")})
+	waitWake(t, ch, "put")
+	e.ensureJob(t, store.Job{Queue: "q", ID: "j", Due: now, Payload: []byte("v4")})
+	waitWake(t, ch, "ensure of a later job")
+	check("ensure of a later job", now, "v4")
+
+	claimed := e.claim(t, "q", now, 1)
+	if len(claimed) != 1 {
+		t.Fatalf("claim = %d jobs", len(claimed))
+	}
+	e.ensureJob(t, store.Job{Queue: "q", ID: "j", Due: now, Payload: []byte("v5")})
+	waitWake(t, ch, "ensure of a claimed job")
+	check("ensure of a claimed job", now, "v5")
+	err := e.s.Update(e.ctx, func(tx store.Tx) error { return tx.JobDelete(e.ctx, "q", "j", claimed[0].Lease) })
+	wantErr(t, "delete with the lease ensure dropped", err, store.ErrConflict)
+	if again := e.claim(t, "q", now, 1); len(again) != 1 || string(again[0].Payload) != "v5" {
+		t.Fatalf("claim after ensure = %+v", again)
 	}
 }
 

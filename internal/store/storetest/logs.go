@@ -3,6 +3,7 @@ package storetest
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -14,6 +15,7 @@ var logTests = []test{
 	{"DeleteAndIndependence", testLogDelete},
 	{"ConcurrentAppendsAreGapless", testLogConcurrentAppends},
 	{"LongAppend", testLogLongAppend},
+	{"PagesAcrossAppends", testLogPages},
 }
 
 func (e *env) appendLog(t *testing.T, log string, entries ...string) int64 {
@@ -193,6 +195,52 @@ func testLogLongAppend(t *testing.T, e *env) {
 	}
 	if got := e.readLog(t, store.LogReadParams{Log: log}); !slices.Equal(got, want) {
 		t.Fatalf("read %d entries, want %d; first difference at %d", len(got), len(want), firstDiff(got, want))
+	}
+}
+
+// testLogPages reads a log page by page from every position, both ways,
+// across appends of different lengths and sizes: a driver that stores an
+// append as one unit (SQLite keeps runs of entries in one row) must still
+// start and stop a page at any entry.
+func testLogPages(t *testing.T, e *env) {
+	const log = "history/paged"
+	big := strings.Repeat("b", 100<<10)
+	var all []string
+	for _, run := range [][]string{
+		{"a1"},
+		{"b1", "b2", "b3"},
+		{"c1", big, "c3", "", "c5"},
+		{big, big},
+		{"d1"},
+	} {
+		e.appendLog(t, log, run...)
+		for _, s := range run {
+			all = append(all, fmt.Sprintf("%d:%s", len(all)+1, s))
+		}
+	}
+	n := int64(len(all))
+	for _, limit := range []int{0, 1, 2, 3, 5} {
+		for after := int64(0); after <= n+1; after++ {
+			want := all[min(after, n):]
+			if limit > 0 && len(want) > limit {
+				want = want[:limit]
+			}
+			if got := e.readLog(t, store.LogReadParams{Log: log, After: after, Limit: limit}); !slices.Equal(got, want) {
+				t.Errorf("read after %d limit %d: %d entries, want %d; first difference at %d", after, limit, len(got), len(want), firstDiff(got, want))
+			}
+			// Backwards from before `after` (the end when 0).
+			var back []string
+			from := after - 1
+			if after == 0 {
+				from = n
+			}
+			for i := min(from, n); i >= 1 && (limit == 0 || len(back) < limit); i-- {
+				back = append(back, all[i-1])
+			}
+			if got := e.readLog(t, store.LogReadParams{Log: log, After: after, Limit: limit, Reverse: true}); !slices.Equal(got, back) {
+				t.Errorf("read before %d limit %d: %d entries, want %d; first difference at %d", after, limit, len(got), len(back), firstDiff(got, back))
+			}
+		}
 	}
 }
 
