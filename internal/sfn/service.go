@@ -16,6 +16,7 @@ import (
 	"github.com/shoal-dev/shoal/internal/clock"
 	"github.com/shoal-dev/shoal/internal/dispatch"
 	"github.com/shoal-dev/shoal/internal/jobs"
+	"github.com/shoal-dev/shoal/internal/metrics"
 	"github.com/shoal-dev/shoal/internal/sfn/engine"
 	"github.com/shoal-dev/shoal/internal/sfn/express"
 	"github.com/shoal-dev/shoal/internal/store"
@@ -39,8 +40,10 @@ type Service struct {
 	log    *slog.Logger
 	engine *engine.Engine
 	runner *jobs.Runner
-	// telemetry delivers log records and metrics (telemetry.go).
+	// telemetry delivers log records (telemetry.go), metrics the AWS/States
+	// metrics (internal/metrics).
 	telemetry *jobs.Runner
+	metrics   *metrics.Deliverer
 	registry  *dispatch.Registry
 	// express runs EXPRESS state machines in memory (expressapi.go).
 	express *express.Runner
@@ -70,23 +73,28 @@ func New(cfg Config) *Service {
 	s.telemetry = jobs.New(jobs.Config{
 		Store: cfg.Store, Clock: cfg.Clock, Queue: engine.TelemetryQueue, Handler: s.deliverTelemetry, Logger: cfg.Logger, Owner: "sfn",
 	})
+	s.metrics = metrics.NewDeliverer(engine.Metrics, metrics.Config{
+		Store: cfg.Store, Clock: cfg.Clock, Registry: cfg.Registry, Logger: cfg.Logger, Owner: "sfn", Principal: "states.amazonaws.com",
+	})
 	return s
 }
 
 // Start resumes in-flight executions and keeps running them.
 //
-// The telemetry runner starts only when a CloudWatch service ("logs" or
-// "monitoring") is registered; services register before Start. Without
-// one, every delivery would find nowhere to send the outbox's entries and
-// only make the store's writer claim and complete a job after each commit;
-// the jobs and entries wait in the store for a shoal that has one.
+// The telemetry runner starts only when CloudWatch Logs ("logs") is
+// registered, the metrics deliverer only when CloudWatch ("monitoring")
+// is; services register before Start. Without one, every delivery would
+// find nowhere to send the outbox's entries and only make the store's
+// writer claim and complete a job after each commit; the jobs and entries
+// wait in the store for a shoal that has one.
 func (s *Service) Start(ctx context.Context) error {
 	if err := s.runner.Start(ctx); err != nil {
 		return err
 	}
-	_, logs := s.registry.Service("logs")
-	_, monitoring := s.registry.Service("monitoring")
-	if !logs && !monitoring {
+	if err := s.metrics.Start(ctx); err != nil {
+		return err
+	}
+	if _, logs := s.registry.Service("logs"); !logs {
 		return nil
 	}
 	return s.telemetry.Start(ctx)
@@ -94,12 +102,21 @@ func (s *Service) Start(ctx context.Context) error {
 
 // Stop stops running executions; their state stays in the store.
 func (s *Service) Stop(ctx context.Context) error {
-	return errors.Join(s.runner.Stop(ctx), s.telemetry.Stop(ctx), s.express.Stop(ctx))
+	return errors.Join(s.runner.Stop(ctx), s.telemetry.Stop(ctx), s.metrics.Stop(ctx), s.express.Stop(ctx))
 }
 
-// Telemetry is the job runner delivering log records and metrics (tests
-// drain it).
-func (s *Service) Telemetry() *jobs.Runner { return s.telemetry }
+// Telemetry delivers log records and metrics now (tests drain it).
+func (s *Service) Telemetry() interface{ Drain(context.Context) } {
+	return drainers{s.telemetry, s.metrics}
+}
+
+type drainers []interface{ Drain(context.Context) }
+
+func (d drainers) Drain(ctx context.Context) {
+	for _, r := range d {
+		r.Drain(ctx)
+	}
+}
 
 // Runner is the job runner of executions (tests drain it).
 func (s *Service) Runner() *jobs.Runner { return s.runner }

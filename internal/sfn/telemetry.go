@@ -13,18 +13,17 @@ import (
 	"github.com/shoal-dev/shoal/internal/store"
 )
 
-// Delivery of the engine's telemetry outboxes (engine/telemetry.go): log
-// records go to CloudWatch Logs ("logs" PutLogEvents) and AWS/States
-// metrics to CloudWatch ("monitoring" PutMetricData) through the
-// registry, when those services are registered. Until then the entries
-// stay in their store logs ("sfn.logs/<log group ARN>",
-// "sfn.metrics/<account>/<region>"), and a CloudWatch service added later
-// can read them from there. Delivery is at least once: a cursor record per
-// outbox advances after each accepted call.
+// Delivery of the engine's log outboxes (engine/telemetry.go): log records
+// go to CloudWatch Logs ("logs" PutLogEvents) through the registry, when
+// that service is registered. Until then the entries stay in their store
+// logs ("sfn.logs/<log group ARN>"), and a CloudWatch Logs service added
+// later can read them from there. Delivery is at least once: a cursor
+// record per outbox advances after each accepted call. (AWS/States metrics
+// go through internal/metrics.)
 const tableTelemetryCursor = "sfn.telemetry.cursor"
 
-// telemetryBatch bounds one call: PutLogEvents takes at most 10,000 events
-// and PutMetricData 1,000 data.
+// telemetryBatch bounds one call (PutLogEvents takes at most 10,000
+// events).
 const telemetryBatch = 500
 
 // executionLogging is the logging an execution of a machine with
@@ -39,11 +38,12 @@ func executionLogging(l *LoggingConfiguration) *engine.Logging {
 // deliverTelemetry is the handler of engine.TelemetryQueue: the job's id
 // is an outbox log.
 func (s *Service) deliverTelemetry(ctx context.Context, j store.Job) error {
-	service, op := "logs", "PutLogEvents"
-	if strings.HasPrefix(j.ID, engine.MetricsPrefix) {
-		service, op = "monitoring", "PutMetricData"
+	if !strings.HasPrefix(j.ID, engine.LogsPrefix) {
+		// A metrics job an older shoal queued here: metrics now have an
+		// outbox of their own (internal/metrics).
+		return s.st.Update(ctx, func(tx store.Tx) error { return dropLeased(ctx, tx, j) })
 	}
-	if _, registered := s.registry.Service(service); !registered {
+	if _, registered := s.registry.Service("logs"); !registered {
 		// Nowhere to send the entries: they stay in the store; the next
 		// commit to the outbox (or a restart) asks again. Reading them
 		// first would cost a page of the outbox on every commit.
@@ -71,7 +71,7 @@ func (s *Service) deliverTelemetry(ctx context.Context, j store.Job) error {
 	if len(entries) == 0 {
 		return s.st.Update(ctx, func(tx store.Tx) error { return dropLeased(ctx, tx, j) })
 	}
-	if err := s.sendTelemetry(ctx, j.ID, service, op, entries); err != nil {
+	if err := s.sendLogs(ctx, j.ID, entries); err != nil {
 		return err // the job is claimed again after its lease
 	}
 	last := entries[len(entries)-1].Seq
@@ -95,71 +95,39 @@ func dropLeased(ctx context.Context, tx store.Tx, j store.Job) error {
 	return err
 }
 
-func (s *Service) sendTelemetry(ctx context.Context, log, service, op string, entries []store.LogEntry) error {
-	if service == "logs" {
-		arn := strings.TrimPrefix(log, engine.LogsPrefix)
-		p, ok := parseLogGroupARN(arn)
-		if !ok {
-			return fmt.Errorf("sfn: log group ARN %q", arn)
-		}
-		// One call per stream, in order.
-		type logEvent struct {
-			Timestamp int64  `json:"timestamp"`
-			Message   string `json:"message"`
-		}
-		var streams []string
-		byStream := map[string][]logEvent{}
-		for _, e := range entries {
-			var le engine.LogEntry
-			if err := json.Unmarshal(e.Data, &le); err != nil {
-				return fmt.Errorf("sfn: decode log entry: %w", err)
-			}
-			if _, ok := byStream[le.Stream]; !ok {
-				streams = append(streams, le.Stream)
-			}
-			byStream[le.Stream] = append(byStream[le.Stream], logEvent{Timestamp: le.Timestamp, Message: le.Message})
-		}
-		caller := dispatch.Caller{AccountID: p.account, Region: p.region, InvokedBy: "states.amazonaws.com"}
-		for _, st := range streams {
-			in, err := json.Marshal(map[string]any{"logGroupName": p.name, "logStreamName": st, "logEvents": byStream[st]})
-			if err != nil {
-				return err
-			}
-			if _, err := s.registry.CallJSON(ctx, caller, service, op, in); err != nil {
-				return fmt.Errorf("sfn: deliver logs: %w", err)
-			}
-		}
-		return nil
+// sendLogs sends an outbox's records to CloudWatch Logs, one
+// PutLogEvents call per stream, in order.
+func (s *Service) sendLogs(ctx context.Context, log string, entries []store.LogEntry) error {
+	arn := strings.TrimPrefix(log, engine.LogsPrefix)
+	p, ok := parseLogGroupARN(arn)
+	if !ok {
+		return fmt.Errorf("sfn: log group ARN %q", arn)
 	}
-	account, region, _ := strings.Cut(strings.TrimPrefix(log, engine.MetricsPrefix), "/")
-	type dimension struct {
-		Name  string `json:"Name"`
-		Value string `json:"Value"`
+	type logEvent struct {
+		Timestamp int64  `json:"timestamp"`
+		Message   string `json:"message"`
 	}
-	type datum struct {
-		MetricName string      `json:"MetricName"`
-		Dimensions []dimension `json:"Dimensions"`
-		Timestamp  string      `json:"Timestamp"`
-		Value      float64     `json:"Value"`
-		Unit       string      `json:"Unit"`
-	}
-	data := make([]datum, 0, len(entries))
+	var streams []string
+	byStream := map[string][]logEvent{}
 	for _, e := range entries {
-		var m engine.Metric
-		if err := json.Unmarshal(e.Data, &m); err != nil {
-			return fmt.Errorf("sfn: decode metric: %w", err)
+		var le engine.LogEntry
+		if err := json.Unmarshal(e.Data, &le); err != nil {
+			return fmt.Errorf("sfn: decode log entry: %w", err)
 		}
-		name, value := m.DimensionOf()
-		data = append(data, datum{MetricName: m.Name, Dimensions: []dimension{{Name: name, Value: value}},
-			Timestamp: m.Timestamp.UTC().Format("2006-01-02T15:04:05.000Z"), Value: m.Value, Unit: m.Unit})
+		if _, ok := byStream[le.Stream]; !ok {
+			streams = append(streams, le.Stream)
+		}
+		byStream[le.Stream] = append(byStream[le.Stream], logEvent{Timestamp: le.Timestamp, Message: le.Message})
 	}
-	in, err := json.Marshal(map[string]any{"Namespace": "AWS/States", "MetricData": data})
-	if err != nil {
-		return err
-	}
-	caller := dispatch.Caller{AccountID: account, Region: region, InvokedBy: "states.amazonaws.com"}
-	if _, err := s.registry.CallJSON(ctx, caller, service, op, in); err != nil {
-		return fmt.Errorf("sfn: deliver metrics: %w", err)
+	caller := dispatch.Caller{AccountID: p.account, Region: p.region, InvokedBy: "states.amazonaws.com"}
+	for _, st := range streams {
+		in, err := json.Marshal(map[string]any{"logGroupName": p.name, "logStreamName": st, "logEvents": byStream[st]})
+		if err != nil {
+			return err
+		}
+		if _, err := s.registry.CallJSON(ctx, caller, "logs", "PutLogEvents", in); err != nil {
+			return fmt.Errorf("sfn: deliver logs: %w", err)
+		}
 	}
 	return nil
 }

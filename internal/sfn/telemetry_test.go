@@ -166,8 +166,8 @@ func TestTelemetryRunnerOffWithoutCloudWatch(t *testing.T) {
 	e.startExec(sm, "one", `{}`)
 	e.drain()
 	err := e.st.View(e.ctx, func(tx store.Tx) error {
-		for _, id := range []string{"sfn.logs/" + seedLogGroup, "sfn.metrics/123456789012/eu-west-1"} {
-			j, err := tx.JobGet(e.ctx, "sfn.telemetry", id)
+		for queue, id := range map[string]string{"sfn.telemetry": "sfn.logs/" + seedLogGroup, "sfn.metrics": "sfn.metrics/123456789012/eu-west-1"} {
+			j, err := tx.JobGet(e.ctx, queue, id)
 			if err != nil {
 				return err
 			}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/shoal-dev/shoal/internal/asl"
 	"github.com/shoal-dev/shoal/internal/asl/value"
+	"github.com/shoal-dev/shoal/internal/metrics"
 )
 
 // step is one step's worth of interpretation: pure, no I/O. It moves the
@@ -38,7 +39,7 @@ type step struct {
 	e     *Engine
 	spawn *spawn
 	// metrics are the task metrics the step adds (telemetry.go).
-	metrics []Metric
+	metrics []metrics.Datum
 }
 
 // MaxPayload is the 256 KiB limit on a state's or task's input and

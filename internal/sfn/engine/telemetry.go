@@ -9,23 +9,22 @@ import (
 	"time"
 
 	"github.com/shoal-dev/shoal/internal/asl"
+	"github.com/shoal-dev/shoal/internal/metrics"
 	"github.com/shoal-dev/shoal/internal/store"
 )
 
 // Telemetry: an execution's CloudWatch Logs records (its machine's
-// loggingConfiguration) and its AWS/States metrics are appended to store
-// logs — an outbox — in the same transaction as the history events they
-// describe, and a job of TelemetryQueue per outbox log tells the service
-// to deliver them. Nothing is lost when no CloudWatch service is
-// registered: the records stay in the store.
+// loggingConfiguration) are appended to a store log — an outbox — in the
+// same transaction as the history events they describe, and a job of
+// TelemetryQueue per outbox log tells the service to deliver them; its
+// AWS/States metrics go the same way through the metrics outbox
+// (Metrics). Nothing is lost when no CloudWatch service is registered:
+// the records stay in the store.
 const (
-	// TelemetryQueue holds one job per outbox log with undelivered entries.
+	// TelemetryQueue holds one job per log outbox with undelivered entries.
 	TelemetryQueue = "sfn.telemetry"
 	// LogsPrefix + a log group ARN is the outbox of that log group.
 	LogsPrefix = "sfn.logs/"
-	// MetricsPrefix + "<account>/<region>" is the outbox of AWS/States
-	// metrics.
-	MetricsPrefix = "sfn.metrics/"
 	// maxLogData: CloudWatch Logs truncates input or output over 248 KB
 	// (the developer guide's "CloudWatch Logs payloads").
 	maxLogData = 248 * 1024
@@ -59,28 +58,8 @@ type LogRecord struct {
 	RedriveCount    string          `json:"redrive_count"`
 }
 
-// Metric is an outbox entry of AWS/States metrics: execution metrics have
-// the StateMachineArn dimension (StateMachineARN); service integration,
-// Lambda function and activity metrics name theirs in Dimension
-// (ServiceIntegrationResourceArn, LambdaFunctionArn, ActivityArn) with
-// the resource in DimensionValue.
-type Metric struct {
-	Name            string    `json:"name"`
-	StateMachineARN string    `json:"stateMachineArn,omitempty"`
-	Dimension       string    `json:"dimension,omitempty"`
-	DimensionValue  string    `json:"dimensionValue,omitempty"`
-	Value           float64   `json:"value"`
-	Unit            string    `json:"unit"`
-	Timestamp       time.Time `json:"timestamp"`
-}
-
-// DimensionOf is the metric's dimension name and value.
-func (m *Metric) DimensionOf() (name, value string) {
-	if m.Dimension == "" {
-		return "StateMachineArn", m.StateMachineARN
-	}
-	return m.Dimension, m.DimensionValue
-}
+// Metrics is the outbox of AWS/States metrics (internal/metrics).
+var Metrics = metrics.NewOutbox("sfn", "AWS/States")
 
 // taskMetric names the metrics of one Task's resource: its dimension and
 // the stem of its metric names ("ServiceIntegration", "LambdaFunction",
@@ -104,7 +83,8 @@ func taskMetricsOf(t *Task) taskMetric {
 // telemetryOf derives from the events.
 func (s *step) taskMetric(t *Task, name string, value float64, unit string) {
 	tm := taskMetricsOf(t)
-	s.metrics = append(s.metrics, Metric{Name: name, Dimension: tm.dimension, DimensionValue: t.Resource, Value: value, Unit: unit, Timestamp: s.now})
+	s.metrics = append(s.metrics, metrics.Datum{Name: name, Dimensions: []metrics.Dimension{{Name: tm.dimension, Value: t.Resource}},
+		Value: value, Unit: unit, Timestamp: s.now})
 }
 
 // taskScheduled counts a task scheduled (and, for any but an activity,
@@ -177,20 +157,13 @@ func (x *Execution) logStream() string {
 type telemetry struct {
 	logGroup string
 	logs     [][]byte
-	metrics  [][]byte
+	metrics  []metrics.Datum
 }
 
 // telemetryOf encodes the log records and metrics of a step's events,
 // outside the transaction (the store has one writer).
-func telemetryOf(x *Execution, events []HistoryEvent, extra []Metric) (*telemetry, error) {
-	t := &telemetry{}
-	for i := range extra {
-		b, err := json.Marshal(&extra[i])
-		if err != nil {
-			return nil, fmt.Errorf("sfn engine: encode metric: %w", err)
-		}
-		t.metrics = append(t.metrics, b)
-	}
+func telemetryOf(x *Execution, events []HistoryEvent, extra []metrics.Datum) (*telemetry, error) {
+	t := &telemetry{metrics: extra}
 	if l := x.Logging; l != nil && l.LogGroupARN != "" {
 		t.logGroup = l.LogGroupARN
 		for _, ev := range events {
@@ -218,20 +191,13 @@ func telemetryOf(x *Execution, events []HistoryEvent, extra []Metric) (*telemetr
 		case EventExecutionTimedOut:
 			names = []string{"ExecutionsTimedOut"}
 		}
+		machine := metrics.Dimension{Name: "StateMachineArn", Value: x.StateMachineARN}
 		for _, n := range names {
-			b, err := json.Marshal(Metric{Name: n, StateMachineARN: x.StateMachineARN, Value: 1, Unit: "Count", Timestamp: ev.Timestamp})
-			if err != nil {
-				return nil, fmt.Errorf("sfn engine: encode metric: %w", err)
-			}
-			t.metrics = append(t.metrics, b)
+			t.metrics = append(t.metrics, metrics.Count(n, ev.Timestamp, machine))
 		}
 		if closing(ev.Type) {
 			ms := float64(ev.Timestamp.Sub(x.StartDate).Milliseconds())
-			b, err := json.Marshal(Metric{Name: "ExecutionTime", StateMachineARN: x.StateMachineARN, Value: ms, Unit: "Milliseconds", Timestamp: ev.Timestamp})
-			if err != nil {
-				return nil, fmt.Errorf("sfn engine: encode metric: %w", err)
-			}
-			t.metrics = append(t.metrics, b)
+			t.metrics = append(t.metrics, metrics.Datum{Name: "ExecutionTime", Dimensions: []metrics.Dimension{machine}, Value: ms, Unit: "Milliseconds", Timestamp: ev.Timestamp})
 		}
 	}
 	return t, nil
@@ -298,22 +264,14 @@ func (t *telemetry) write(ctx context.Context, tx store.Tx, x *Execution, now ti
 	if t == nil {
 		return nil
 	}
-	for _, o := range []struct {
-		log     string
-		entries [][]byte
-	}{{LogsPrefix + t.logGroup, t.logs}, {MetricsPrefix + x.Account() + "/" + x.Region(), t.metrics}} {
-		if len(o.entries) == 0 {
-			continue
-		}
-		if _, err := tx.LogAppend(ctx, o.log, o.entries...); err != nil {
+	if len(t.logs) > 0 {
+		log := LogsPrefix + t.logGroup
+		if _, err := tx.LogAppend(ctx, log, t.logs...); err != nil {
 			return fmt.Errorf("sfn engine: append telemetry: %w", err)
 		}
-		// Every execution appends to its account's metrics outbox: the job
-		// is usually waiting already, and one run delivers what all these
-		// commits appended.
-		if err := tx.JobEnsure(ctx, &store.Job{Queue: TelemetryQueue, ID: o.log, Due: now}); err != nil {
+		if err := tx.JobEnsure(ctx, &store.Job{Queue: TelemetryQueue, ID: log, Due: now}); err != nil {
 			return fmt.Errorf("sfn engine: enqueue telemetry: %w", err)
 		}
 	}
-	return nil
+	return Metrics.Append(ctx, tx, x.Account(), x.Region(), now, t.metrics...)
 }
