@@ -1,5 +1,11 @@
 package dispatch
 
+import (
+	_ "embed"
+	"strings"
+	"sync"
+)
+
 // Step Functions' aws-sdk:<service>:<action> Task resources and Scheduler's
 // universal targets (arn:aws:scheduler:::aws-sdk:<service>:<apiAction>)
 // name a service by its SDK client id, which is not always shoal's
@@ -29,3 +35,22 @@ func SDKService(name string) (service, pascal string) {
 	}
 	return name, Pascal(name)
 }
+
+//go:embed sdkservices.txt
+var sdkServiceList string
+
+// knownSDK is the set of sdkservices.txt, read once.
+var knownSDK = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
+	for _, line := range strings.Split(sdkServiceList, "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			m[line] = true
+		}
+	}
+	return m
+})
+
+// KnownSDKService reports whether name is an AWS SDK service id, whether
+// or not shoal implements the service: Step Functions refuses a definition
+// naming anything else.
+func KnownSDKService(name string) bool { return knownSDK()[name] }

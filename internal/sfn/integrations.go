@@ -126,7 +126,7 @@ func (in *Integrations) Invoke(ctx context.Context, x *engine.Execution, t *engi
 	requestID := in.Registry.NewRequestID()
 	out, f := in.invoke(ctx, caller, o.service, o.operation, o.errPrefix, p, requestID)
 	if f != nil {
-		return engine.Outcome{Failure: f}
+		return *f
 	}
 	if o.metadata && !sync {
 		out = in.withMetadata(out, o, requestID)
@@ -186,31 +186,38 @@ func assumedRole(roleARN, session string) string {
 func (in *Integrations) call(ctx context.Context, caller dispatch.Caller, service, operation, errPrefix string, params any) engine.Outcome {
 	out, f := in.invoke(ctx, caller, service, operation, errPrefix, params, in.Registry.NewRequestID())
 	if f != nil {
-		return engine.Outcome{Failure: f}
+		return *f
 	}
 	return result(out)
 }
 
 // invoke calls service.operation with params (a JSON object or nil) and
 // returns its output as JSON in the SDK's member names, or the task's
-// failure: a service error is <errPrefix>.<Code>Exception with AWS's cause
-// format.
-func (in *Integrations) invoke(ctx context.Context, caller dispatch.Caller, service, operation, errPrefix string, params any, requestID string) (any, *asl.Failure) {
+// failed outcome: a service error is <errPrefix>.<Code>Exception with
+// AWS's cause format.
+//
+// A call that cannot start — shoal lacks the service or the operation, or
+// the Parameters do not fit the operation — is a failure with StartFailed
+// set: the history shows TaskStartFailed rather than TaskFailed.
+func (in *Integrations) invoke(ctx context.Context, caller dispatch.Caller, service, operation, errPrefix string, params any, requestID string) (any, *engine.Outcome) {
+	notStarted := func(errName, format string, args ...any) *engine.Outcome {
+		return &engine.Outcome{Failure: &asl.Failure{Error: errName, Cause: fmt.Sprintf(format, args...)}, StartFailed: true}
+	}
 	if _, ok := in.Registry.Service(service); !ok {
-		return nil, &asl.Failure{Error: asl.ErrTaskFailed, Cause: fmt.Sprintf("shoal does not implement the service '%s' yet, so %s:%s cannot run", service, service, operation)}
+		return nil, notStarted(asl.ErrTaskFailed, "shoal does not implement the service '%s' yet, so %s:%s cannot run", service, service, operation)
 	}
 	op, ok := in.Registry.Op(service, operation)
 	if !ok {
-		return nil, &asl.Failure{Error: asl.ErrTaskFailed, Cause: fmt.Sprintf("shoal's %s does not implement the operation %s yet", service, operation)}
+		return nil, notStarted(asl.ErrTaskFailed, "shoal's %s does not implement the operation %s yet", service, operation)
 	}
 	inV := op.New()
 	if params != nil {
 		if _, isObj := params.(map[string]any); !isObj {
-			return nil, &asl.Failure{Error: asl.ErrTaskFailed, Cause: fmt.Sprintf("The Parameters of %s:%s must be a JSON object", service, operation)}
+			return nil, notStarted(asl.ErrTaskFailed, "The Parameters of %s:%s must be a JSON object", service, operation)
 		}
 		// Strict, with blobs as text: see dispatch.DecodeOptions.
 		if err := dispatch.InputFromJSON(params, inV, dispatch.DecodeOptions{Strict: true, TextBlobs: true}); err != nil {
-			return nil, &asl.Failure{Error: asl.ErrRuntime, Cause: fmt.Sprintf("Invalid parameters for %s:%s: %v", service, operation, err)}
+			return nil, notStarted(asl.ErrRuntime, "Invalid parameters for %s:%s: %v", service, operation, err)
 		}
 	}
 	out, err := in.Registry.Invoke(ctx, caller, requestID, op, inV)
@@ -222,10 +229,10 @@ func (in *Integrations) invoke(ctx context.Context, caller dispatch.Caller, serv
 			// where the service's own code has none (S3.NoSuchKeyException).
 			code += "Exception"
 		}
-		return nil, &asl.Failure{
+		return nil, &engine.Outcome{Failure: &asl.Failure{
 			Error: errPrefix + "." + code,
 			Cause: fmt.Sprintf("%s (Service: %s, Status Code: %d, Request ID: %s)", e.Message, errPrefix, e.HTTPStatus(), requestID),
-		}
+		}}
 	}
 	return dispatch.OutputToJSON(out), nil
 }
@@ -260,7 +267,7 @@ var (
 // does, returning the InvalidDefinition message or "". Resources are
 // checked for form only: an aws-sdk service shoal does not have yet is
 // accepted (the seed's machine must deploy) and fails when it runs.
-func checkResources(m *asl.Machine) string {
+func (s *Service) checkResources(m *asl.Machine) string {
 	var doc any
 	if err := json.Unmarshal(m.Definition(), &doc); err != nil {
 		return ""
@@ -274,7 +281,7 @@ func checkResources(m *asl.Machine) string {
 		if !ok || strings.HasPrefix(r, "{%") {
 			return // a JSONata expression is resolved when the state runs
 		}
-		if sdkResource.MatchString(r) || activityResource.MatchString(r) || lambdaResource.MatchString(r) ||
+		if (sdkResource.MatchString(r) && s.knownSDKResource(r)) || activityResource.MatchString(r) || lambdaResource.MatchString(r) ||
 			(!strings.Contains(r, ":aws-sdk:") && optimizedRsrc.MatchString(r) && supportsPattern(r)) {
 			return
 		}
@@ -282,6 +289,21 @@ func checkResources(m *asl.Machine) string {
 			Message: fmt.Sprintf("The resource provided %s is not recognized. The value is not a valid resource ARN, or the resource is not available in this region.", r)})
 	})
 	return asl.InvalidDefinitionMessage(diags)
+}
+
+// knownSDKResource reports whether an aws-sdk Resource names an AWS SDK
+// service, whether or not shoal has it yet (the seed's Glue must deploy),
+// or one registered here (tests register stubs): AWS refuses a name that
+// is no service.
+func (s *Service) knownSDKResource(resource string) bool {
+	rtype, _ := asl.SplitResource(resource)
+	sdk := strings.TrimPrefix(rtype, "aws-sdk:")
+	if dispatch.KnownSDKService(sdk) {
+		return true
+	}
+	reg, _ := dispatch.SDKService(sdk)
+	_, ok := s.registry.Service(reg)
+	return ok
 }
 
 // supportsPattern reports whether an optimized integration shoal knows

@@ -173,7 +173,7 @@ func (in *Integrations) invokeFunction(ctx context.Context, caller dispatch.Call
 	params := map[string]any{"FunctionName": t.Resource, "Payload": string(t.Parameters)}
 	out, f := in.invoke(ctx, caller, "lambda", "Invoke", "Lambda", params, in.Registry.NewRequestID())
 	if f != nil {
-		return engine.Outcome{Failure: f}
+		return *f
 	}
 	m, _ := out.(map[string]any)
 	payload, _ := m["Payload"].(string)
@@ -249,7 +249,7 @@ func pollJobRun(ctx context.Context, in *Integrations, caller dispatch.Caller, t
 	out, f := in.invoke(ctx, caller, "glue", "GetJobRun", "Glue",
 		map[string]any{"JobName": params.JobName, "RunId": started.JobRunID}, in.Registry.NewRequestID())
 	if f != nil {
-		return engine.Outcome{Failure: f}
+		return *f
 	}
 	m, _ := out.(map[string]any)
 	run, _ := m["JobRun"].(map[string]any)

@@ -284,14 +284,16 @@ func TestLambdaFunctionResource(t *testing.T) {
 // integration does not support, as AWS does.
 func TestIntegrationPatternsAtCreate(t *testing.T) {
 	e := newEnv(t)
-	for _, r := range []string{"arn:aws:states:::sns:publish.sync", "arn:aws:states:::glue:startJobRun.waitForTaskToken", "arn:aws:states:::lambda:invoke.sync:2"} {
+	for _, r := range []string{"arn:aws:states:::sns:publish.sync", "arn:aws:states:::glue:startJobRun.waitForTaskToken", "arn:aws:states:::lambda:invoke.sync:2",
+		"arn:aws:states:::aws-sdk:nosuchservice:doThing"} {
 		def := `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"` + r + `","End":true}}}`
 		_, err := call[sfn.CreateStateMachineOutput](e, "CreateStateMachine", &sfn.CreateStateMachineInput{Name: "x", Definition: def, RoleArn: role})
 		if errCode(err) != "InvalidDefinition" || !strings.Contains(err.Error(), "is not recognized") {
 			t.Errorf("%s: %v", r, err)
 		}
 	}
-	for _, r := range []string{"arn:aws:states:::glue:startJobRun.sync", "arn:aws:states:::states:startExecution.sync:2", "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "arn:aws:states:::ecs:runTask.sync"} {
+	for _, r := range []string{"arn:aws:states:::glue:startJobRun.sync", "arn:aws:states:::states:startExecution.sync:2", "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "arn:aws:states:::ecs:runTask.sync",
+		"arn:aws:states:::aws-sdk:cloudwatchlogs:putLogEvents", "arn:aws:states:::aws-sdk:sfn:startExecution"} {
 		def := `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"` + r + `","End":true}}}`
 		if _, err := call[sfn.CreateStateMachineOutput](e, "CreateStateMachine", &sfn.CreateStateMachineInput{Name: "y", Definition: def, RoleArn: role}); err != nil {
 			t.Errorf("%s: %v", r, err)
@@ -308,5 +310,31 @@ func TestMissingServiceFailsLoudly(t *testing.T) {
 	e.drain()
 	if d := e.describe(arn); d.Status != "FAILED" || d.Error != "States.TaskFailed" || !strings.Contains(d.Cause, "does not implement the service 'sqs'") {
 		t.Errorf("%s %s %s", d.Status, d.Error, d.Cause)
+	}
+	// The call never started: TaskStartFailed, not TaskFailed.
+	if got := types(e.history(arn)); !slices.Contains(got, "TaskStartFailed") || slices.Contains(got, "TaskFailed") {
+		t.Errorf("history %v", got)
+	}
+}
+
+// A .waitForTaskToken task whose submitting call fails was never
+// submitted: TaskSubmitFailed.
+func TestTaskSubmitFailed(t *testing.T) {
+	e := newEnv(t)
+	e.stubs.glueFailures = 1
+	sm := e.create("cb", `{"StartAt":"Stop","States":{"Stop":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:glue:stopSession.waitForTaskToken",
+		"Parameters":{"Id.$":"$$.Task.Token"},"End":true}}}`)
+	arn := e.startExec(sm, "x", `{}`)
+	e.drain()
+	if d := e.describe(arn); d.Status != "FAILED" || d.Error != "Glue.IllegalSessionStateException" {
+		t.Errorf("%s %s %s", d.Status, d.Error, d.Cause)
+	}
+	evs := e.history(arn)
+	want := []string{"ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSubmitFailed", "ExecutionFailed"}
+	if got := types(evs); !slices.Equal(got, want) {
+		t.Fatalf("history %v", got)
+	}
+	if d := evs[4].TaskSubmitFailedEventDetails; d == nil || d.ResourceType != "aws-sdk:glue" || d.Resource != "stopSession.waitForTaskToken" {
+		t.Errorf("TaskSubmitFailed %+v", d)
 	}
 }

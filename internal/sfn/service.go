@@ -134,12 +134,12 @@ func scopeFrom(ctx context.Context) scope {
 }
 
 // compile validates a definition as CreateStateMachine does.
-func compile(def string) (*asl.Machine, error) {
+func (s *Service) compile(def string) (*asl.Machine, error) {
 	m, diags := asl.Compile([]byte(def))
 	if m == nil || asl.HasErrors(diags) {
 		return nil, errInvalidDefinition(asl.InvalidDefinitionMessage(diags))
 	}
-	if msg := checkResources(m); msg != "" {
+	if msg := s.checkResources(m); msg != "" {
 		return nil, errInvalidDefinition(msg)
 	}
 	return m, nil
@@ -189,7 +189,7 @@ func (s *Service) CreateStateMachine(ctx context.Context, in *CreateStateMachine
 	if typ == "" {
 		typ = TypeStandard
 	}
-	if _, err := compile(in.Definition); err != nil {
+	if _, err := s.compile(in.Definition); err != nil {
 		return nil, err
 	}
 	if err := checkLogging(in.LoggingConfiguration); err != nil {
@@ -346,7 +346,7 @@ func (s *Service) UpdateStateMachine(ctx context.Context, in *UpdateStateMachine
 		return nil, errInvalidArn(in.StateMachineArn)
 	}
 	if in.Definition != "" {
-		if _, err := compile(in.Definition); err != nil {
+		if _, err := s.compile(in.Definition); err != nil {
 			return nil, err
 		}
 	}
@@ -439,7 +439,7 @@ func (s *Service) DeleteStateMachine(ctx context.Context, in *DeleteStateMachine
 func (s *Service) ValidateStateMachineDefinition(ctx context.Context, in *ValidateStateMachineDefinitionInput) (*ValidateStateMachineDefinitionOutput, error) {
 	m, diags := asl.Compile([]byte(in.Definition))
 	if m != nil && !asl.HasErrors(diags) {
-		if msg := checkResources(m); msg != "" {
+		if msg := s.checkResources(m); msg != "" {
 			diags = append(diags, asl.Diagnostic{Severity: asl.SeverityError, Code: asl.CodeInvalidResource, Message: msg})
 		}
 	}

@@ -114,7 +114,7 @@ func (s *Service) TestState(ctx context.Context, in *TestStateInput) (*TestState
 		return nil, err
 	}
 	def, _ := json.Marshal(doc)
-	m, err := compile(string(def))
+	m, err := s.compile(string(def))
 	if err != nil {
 		return nil, err
 	}

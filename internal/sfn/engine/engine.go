@@ -29,6 +29,9 @@ type Outcome struct {
 	// not ended yet; the engine asks again (Invoke with Task.Submitted
 	// set) after this long. Zero when the end is reported by itself.
 	Poll time.Duration `json:"poll,omitempty"`
+	// StartFailed: the call could not be made at all (the integration
+	// cannot run it); the history shows TaskStartFailed.
+	StartFailed bool `json:"startFailed,omitempty"`
 	// Await, on a .sync task's successful outcome: the end of the work it
 	// started will come back through Complete (a nested execution's
 	// report). A .sync outcome with neither Poll nor Await is final.

@@ -17,6 +17,8 @@ const (
 	EventFailStateEntered   = "FailStateEntered"
 	EventTaskSubmitted      = "TaskSubmitted"
 	EventTaskTimedOut       = "TaskTimedOut"
+	EventTaskStartFailed    = "TaskStartFailed"
+	EventTaskSubmitFailed   = "TaskSubmitFailed"
 
 	EventActivityScheduled = "ActivityScheduled"
 	EventActivityStarted   = "ActivityStarted"
@@ -78,6 +80,8 @@ type HistoryEvent struct {
 	TaskFailedEventDetails         *TaskFailedEventDetails         `json:"taskFailedEventDetails,omitempty"`
 	TaskSubmittedEventDetails      *TaskSucceededEventDetails      `json:"taskSubmittedEventDetails,omitempty"`
 	TaskTimedOutEventDetails       *TaskFailedEventDetails         `json:"taskTimedOutEventDetails,omitempty"`
+	TaskStartFailedEventDetails    *TaskFailedEventDetails         `json:"taskStartFailedEventDetails,omitempty"`
+	TaskSubmitFailedEventDetails   *TaskFailedEventDetails         `json:"taskSubmitFailedEventDetails,omitempty"`
 
 	ActivityScheduledEventDetails *ActivityScheduledEventDetails  `json:"activityScheduledEventDetails,omitempty"`
 	ActivityStartedEventDetails   *ActivityStartedEventDetails    `json:"activityStartedEventDetails,omitempty"`

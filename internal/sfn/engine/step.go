@@ -612,6 +612,16 @@ func (s *step) taskDone(fr *frame) error {
 			s.emit(fr, HistoryEvent{Type: EventTaskTimedOut, TaskTimedOutEventDetails: &TaskFailedEventDetails{
 				ResourceType: rtype, Resource: res, Error: f.Error, Cause: f.Cause,
 			}})
+		case t.Token != "" && !t.Submitted && !o.Callback:
+			// The call that submits a .waitForTaskToken or .sync task
+			// failed: the task was never submitted.
+			s.emit(fr, HistoryEvent{Type: EventTaskSubmitFailed, TaskSubmitFailedEventDetails: &TaskFailedEventDetails{
+				ResourceType: rtype, Resource: res, Error: f.Error, Cause: f.Cause,
+			}})
+		case o.StartFailed:
+			s.emit(fr, HistoryEvent{Type: EventTaskStartFailed, TaskStartFailedEventDetails: &TaskFailedEventDetails{
+				ResourceType: rtype, Resource: res, Error: f.Error, Cause: f.Cause,
+			}})
 		default:
 			s.emit(fr, HistoryEvent{Type: EventTaskFailed, TaskFailedEventDetails: &TaskFailedEventDetails{
 				ResourceType: rtype, Resource: res, Error: f.Error, Cause: f.Cause,

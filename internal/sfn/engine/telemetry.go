@@ -128,8 +128,8 @@ func errorLevel(typ string) bool {
 	case EventExecutionAborted, EventExecutionFailed, EventExecutionTimedOut, EventFailStateEntered,
 		EventLambdaFunctionFailed, "LambdaFunctionScheduleFailed", "LambdaFunctionStartFailed", EventLambdaFunctionTimedOut,
 		EventMapIterationAborted, EventMapIterationFailed, EventMapStateAborted, EventMapStateFailed, EventMapRunAborted, EventMapRunFailed,
-		EventParallelStateAborted, EventParallelStateFailed, EventTaskFailed, "TaskStartFailed",
-		EventTaskStateAborted, "TaskSubmitFailed", EventTaskTimedOut, EventWaitStateAborted:
+		EventParallelStateAborted, EventParallelStateFailed, EventTaskFailed, EventTaskStartFailed,
+		EventTaskStateAborted, EventTaskSubmitFailed, EventTaskTimedOut, EventWaitStateAborted:
 		return true
 	}
 	return false
