@@ -410,7 +410,9 @@ func (f *frame) env() *asl.Env {
 func (f *frame) enter(state string, input any) {
 	f.state, f.input, f.retryCounts = state, input, nil
 	f.enteredTime, f.enteredID = f.x.r.clock.Now(), f.x.event()
-	f.x.emit(Event{Type: f.stateType() + "StateEntered", State: state, Input: compact(input)})
+	if f.x.p.Record { // spare the encoding when nobody records
+		f.x.emit(Event{Type: f.stateType() + "StateEntered", State: state, Input: compact(input)})
+	}
 	f.decide(f.m.Enter(state, input, f.env()))
 }
 
@@ -422,7 +424,9 @@ func (f *frame) stateType() string {
 
 // exited records the current state's StateExited.
 func (f *frame) exited(output any) {
-	f.x.emit(Event{Type: f.stateType() + "StateExited", State: f.state, Output: compact(output)})
+	if f.x.p.Record {
+		f.x.emit(Event{Type: f.stateType() + "StateExited", State: f.state, Output: compact(output)})
+	}
 }
 
 // finish ends the frame's machine with an output or a failure.
