@@ -55,6 +55,9 @@ func parseTarget(arn string) (targetRef, error) {
 		if !strings.HasPrefix(t.resource, "aws-sdk:") || !ok || svc == "" || action == "" || strings.Contains(action, ":") {
 			return targetRef{}, errValidation("Invalid universal target %s: use arn:aws:scheduler:::aws-sdk:<service>:<apiAction>, for example arn:aws:scheduler:::aws-sdk:sqs:sendMessage.", arn)
 		}
+		if !dispatch.KnownSDKService(svc) {
+			return targetRef{}, errValidation("Invalid universal target %s: %s is not an AWS SDK service.", arn, svc)
+		}
 		t.kind, t.sdkService, t.action = targetUniversal, svc, action
 	case "states":
 		if strings.HasPrefix(t.resource, "stateMachine:") {
