@@ -73,7 +73,9 @@ func TestCreateScheduleErrors(t *testing.T) {
 			in.Target.DeadLetterConfig = &scheduler.DeadLetterConfig{Arn: "arn:aws:sns:eu-west-1:123456789012:t"}
 		}, "ValidationException", 400, "target.deadLetterConfig.arn"},
 		{"bad universal", func(in *scheduler.CreateScheduleInput) { in.Target.Arn = "arn:aws:scheduler:::aws-sdk:ssm" }, "ValidationException", 400, "universal target"},
-		{"unknown SDK service", func(in *scheduler.CreateScheduleInput) { in.Target.Arn = "arn:aws:scheduler:::aws-sdk:nosuchservice:doThing" }, "ValidationException", 400,
+		{"unknown SDK service", func(in *scheduler.CreateScheduleInput) {
+			in.Target.Arn = "arn:aws:scheduler:::aws-sdk:nosuchservice:doThing"
+		}, "ValidationException", 400,
 			"nosuchservice is not an AWS SDK service"},
 		{"universal input not json", func(in *scheduler.CreateScheduleInput) {
 			in.Target.Arn = "arn:aws:scheduler:::aws-sdk:ssm:putParameter"
