@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/shoal-dev/shoal/internal/dispatch"
+	"github.com/shoal-dev/shoal/internal/metrics"
 )
 
 // ServiceName is the registry's name for EventBridge.
@@ -27,6 +28,8 @@ func Spec() dispatch.Spec {
 // Register adds the EventBridge operations to r.
 func (s *Service) Register(r *dispatch.Registry) {
 	s.registry = r
+	s.metricsOut = metrics.NewDeliverer(eventsMetrics, metrics.Config{Store: s.st, Clock: s.clk, Registry: r, Logger: s.log,
+		Owner: "events", Principal: "events.amazonaws.com"})
 	r.AddService(Spec(),
 		dispatch.Handle("CreateEventBus", s.CreateEventBus),
 		dispatch.Handle("DescribeEventBus", s.DescribeEventBus),

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/shoal-dev/shoal/internal/dispatch"
+	"github.com/shoal-dev/shoal/internal/jobs"
 	"github.com/shoal-dev/shoal/internal/store"
 )
 
@@ -78,18 +79,25 @@ func DeadLetterLog(account, region string) string {
 	return scope{account: account, region: region}.deadLetterLog()
 }
 
-// deliver is the job handler: invoke the target, then complete, reschedule
-// or dead-letter the job in one transaction.
+// deliver is the job handler: invoke the target, then reschedule or
+// dead-letter the job in one transaction, or, once the target took the
+// event, leave its deletion to the runner (jobs.Done).
 func (s *Service) deliver(ctx context.Context, job store.Job) error {
 	var d delivery
-	if err := json.Unmarshal(job.Payload, &d); err != nil {
+	if v, ok := s.handed.LoadAndDelete(job.ID); ok {
+		d = *v.(*delivery)
+	} else if err := json.Unmarshal(job.Payload, &d); err != nil {
 		s.log.Error("undecodable delivery dropped", "job", job.ID, "err", err)
 		return s.finish(ctx, job, nil)
 	}
 	now := s.clk.Now()
 	err := s.invoke(ctx, &d)
 	if err == nil {
-		return s.finish(ctx, job, nil)
+		// EventBridge delivers at least once, so the deletion need not
+		// commit with the target's effect: the runner deletes a batch's
+		// delivered jobs in one Update instead of one each.
+		s.countDelivered(&d, nil)
+		return jobs.Done
 	}
 	if rl := (*errRateLimited)(nil); errors.As(err, &rl) {
 		return s.reschedule(ctx, job, &d, rl.Next)
@@ -124,6 +132,7 @@ func (s *Service) deliver(ctx context.Context, job store.Job) error {
 		dl.SentToDeadLetterQueue = s.sendDeadLetter(ctx, &d, dl) == nil
 	}
 	s.log.Warn("target invocation failed; event dead-lettered", "rule", d.RuleArn, "target", d.Target.Arn, "err", err)
+	s.countDelivered(&d, dl)
 	return s.finish(ctx, job, dl)
 }
 

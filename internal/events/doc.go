@@ -49,7 +49,16 @@
 //
 // # Delivery
 //
-// A jobs.Runner delivers. Each target is invoked in-process through the
+// A jobs.Runner delivers. An accepted event's delivery jobs commit with it,
+// leased to this process (store.Tx.JobPutLeased), and go to the runner as
+// soon as the commit is durable (jobs.Handoff): no claim write, no wait for
+// a wake-up; past 1,024 in progress they are put unleased and claimed as
+// usual, and after a crash they are claimed once their lease ran out (on
+// SQLite at once, at the next Open). Delivery is at least once, as on AWS:
+// a delivered job is deleted after the target took the event, with other
+// delivered jobs in one store.Update (jobs.Done), so a crash in between
+// delivers it again. Job ids start with the accepting time, so the store's
+// job index grows at one end. Each target is invoked in-process through the
 // registry (dispatch.Registry.CallJSON) as the target's role, so it gets the
 // same validation, hooks and CloudTrail record as an HTTP call: Step
 // Functions StartExecution, Lambda Invoke (asynchronous), SNS Publish, SQS

@@ -443,7 +443,7 @@ func (s *Service) commitReplay(ctx context.Context, job store.Job, sc scope, r *
 				if c == nil || !c.rule.matchable() {
 					continue
 				}
-				if err := c.enqueue(ctx, tx, a.sc, a.id, a.event, now); err != nil {
+				if err := c.enqueue(ctx, tx, a.sc, a.id, a.event, now, nil); err != nil {
 					return err
 				}
 			}

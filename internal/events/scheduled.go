@@ -191,7 +191,7 @@ func enqueueDeliveries(ctx context.Context, tx store.Tx, sc scope, bus string, r
 		if err != nil {
 			return err
 		}
-		job := &store.Job{Queue: QueueDelivery, ID: id + "|" + bus + "|" + r.Name + "|" + t.Id, Due: now,
+		job := &store.Job{Queue: QueueDelivery, ID: deliveryJobID(now, id, bus, r.Name, t.Id), Due: now,
 			Payload: deliveryPayload(sc, bus, r.Name, sc.ruleArn(bus, r.Name), target, id, event, now)}
 		if err := tx.JobPut(ctx, job); err != nil {
 			return err

@@ -32,7 +32,18 @@ import (
 // job.Lease) in the transaction that applies the job's effect, or
 // reschedules it with JobPut in that transaction. A returned error means the
 // job is left as it was: the Runner puts it back due after a backoff.
+//
+// A Handler whose effect need not commit with the job's deletion (an
+// at-least-once delivery: the effect is already committed or sent) may
+// return Done instead of deleting the job itself.
 type Handler func(ctx context.Context, job store.Job) error
+
+// Done is what a Handler returns to have the Runner complete its job: the
+// Runner deletes every job of a claimed batch whose handler returned Done
+// in one store.Update once the batch's handlers have returned, rather than
+// one Update per job. Until that commits the job stays leased, so a crash
+// in between runs it again (at least once). It is not an error.
+var Done = errors.New("jobs: done") //nolint:staticcheck // a sentinel, like filepath.SkipDir
 
 // Config configures a Runner. Store, Clock, Queue and Handler are required.
 type Config struct {
@@ -55,6 +66,10 @@ type Config struct {
 	// Backoff is the clock delay before a job whose handler failed is due
 	// again; 1 s when zero.
 	Backoff time.Duration
+	// Handoff is how many jobs committers may have handed over (Reserve)
+	// and not yet done, each in a handler on its own goroutine; 0
+	// disables Reserve.
+	Handoff int
 }
 
 // Runner runs one queue's jobs. Start it once; Stop ends it.
@@ -73,6 +88,19 @@ type Runner struct {
 	done   chan struct{}
 	ctx    context.Context
 	closed bool
+
+	// Jobs handed over by committers (handoff.go), each run on its own
+	// goroutine (hrunning) with hctx, the context of Start. hmu guards the
+	// rest; hcond signals when queued or pending shrinks.
+	hrunning sync.WaitGroup
+	hctx     context.Context
+	hmu      sync.Mutex
+	hcond    sync.Cond
+	hopen    bool        // between Start and Stop: Reserve may succeed
+	held     int         // reserved, or handed over and not done: at most cfg.Handoff
+	queued   int         // handed over and not done
+	pending  []store.Job // handed-over jobs whose handler returned Done
+	deleting bool        // a goroutine is deleting pending jobs
 }
 
 // New returns a Runner; it does nothing until Start.
@@ -97,7 +125,9 @@ func New(cfg Config) *Runner {
 	}
 	// Until Start, a clock callback drains with a background context, so a
 	// test can drive a runner with Drain and a manual clock alone.
-	return &Runner{cfg: cfg, ctx: context.Background()}
+	r := &Runner{cfg: cfg, ctx: context.Background()}
+	r.hcond.L = &r.hmu
+	return r
 }
 
 // Start subscribes to the queue's wake-ups, handles whatever is due (work a
@@ -111,6 +141,7 @@ func (r *Runner) Start(ctx context.Context) error {
 	r.ctx, r.stop, r.done = ctx, cancel, make(chan struct{})
 	r.mu.Unlock()
 	wake, unsubscribe := r.cfg.Store.Wake(r.cfg.Queue)
+	r.startHandoff(ctx)
 	go r.loop(ctx, wake, unsubscribe)
 	return nil
 }
@@ -134,7 +165,10 @@ func (r *Runner) Stop(ctx context.Context) error {
 	case <-ctx.Done():
 		return fmt.Errorf("jobs %s: stop: %w", r.cfg.Queue, ctx.Err())
 	}
+	r.stopHandoff()
 	// A manual clock's callback may be draining; wait for it to finish.
+	// (Drain waits for handed-over jobs outside the lock; stopHandoff
+	// waited for those.)
 	r.drain.Lock()
 	r.drain.Unlock() //nolint:staticcheck // an empty critical section is the point: wait
 	return nil
@@ -171,7 +205,7 @@ func (r *Runner) loop(ctx context.Context, wake <-chan struct{}, unsubscribe fun
 	// poll for expired ones is on a real ticker, not on the emulated clock.
 	poll := time.NewTicker(r.cfg.Poll)
 	defer poll.Stop()
-	r.Drain(ctx)
+	r.drainDue(ctx)
 	for {
 		select {
 		case <-ctx.Done():
@@ -179,14 +213,29 @@ func (r *Runner) loop(ctx context.Context, wake <-chan struct{}, unsubscribe fun
 		case <-wake:
 		case <-poll.C:
 		}
-		r.Drain(ctx)
+		// Handed-over jobs run on their own: waiting for them here would
+		// keep the loop from claiming while committers keep handing over.
+		r.drainDue(ctx)
 	}
 }
 
 // Drain handles every job that is due now, including jobs the handlers
-// make due now, then arms the clock for the next due job. Tests and the
-// clock callback call it; it is safe to call concurrently.
+// make due now and jobs committers handed over, then arms the clock for
+// the next due job. Tests and a manual clock's callback call it; it is
+// safe to call concurrently.
 func (r *Runner) Drain(ctx context.Context) {
+	r.drainDue(ctx)
+	// Outside the drain lock, so the wake loop keeps claiming meanwhile.
+	if r.waitHanded() {
+		// A handed-over job that failed was put back due later (or a
+		// handler made work due now): claim and arm for it.
+		r.drainDue(ctx)
+	}
+}
+
+// drainDue claims and handles the queue's due jobs until none is left,
+// then arms the clock for the next due job.
+func (r *Runner) drainDue(ctx context.Context) {
 	r.drain.Lock()
 	defer r.drain.Unlock()
 	if ctx.Err() != nil {
@@ -210,31 +259,70 @@ func (r *Runner) Drain(ctx context.Context) {
 	r.arm(ctx)
 }
 
-// run hands a batch to at most Workers goroutines and waits for them.
+// run hands a batch to at most Workers goroutines, waits for them and
+// completes the jobs whose handler returned Done.
 func (r *Runner) run(ctx context.Context, jobs []store.Job) {
+	done := make([]bool, len(jobs))
 	if len(jobs) == 1 || r.cfg.Workers == 1 {
-		for _, j := range jobs {
-			r.one(ctx, j)
+		for i, j := range jobs {
+			done[i] = r.one(ctx, j)
 		}
-		return
+	} else {
+		sem := make(chan struct{}, r.cfg.Workers)
+		var wg sync.WaitGroup
+		for i, j := range jobs {
+			sem <- struct{}{}
+			wg.Add(1)
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				done[i] = r.one(ctx, j)
+			}()
+		}
+		wg.Wait()
 	}
-	sem := make(chan struct{}, r.cfg.Workers)
-	var wg sync.WaitGroup
-	for _, j := range jobs {
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			r.one(ctx, j)
-		}()
+	var completed []store.Job
+	for i, j := range jobs {
+		if done[i] {
+			completed = append(completed, j)
+		}
 	}
-	wg.Wait()
+	r.complete(ctx, completed)
 }
 
-func (r *Runner) one(ctx context.Context, j store.Job) {
-	err := r.cfg.Handler(ctx, j)
-	if err == nil || ctx.Err() != nil {
+// complete deletes jobs whose handler returned Done, in one Update: one
+// write for them all instead of one per job. A job whose lease was lost
+// meanwhile (another claimer took it over after it expired) is left to
+// its new owner. The Update runs even when ctx was cancelled by Stop,
+// since the work is done and deleting it spares a second run after a
+// restart.
+func (r *Runner) complete(ctx context.Context, jobs []store.Job) {
+	if len(jobs) == 0 {
 		return
+	}
+	ctx = context.WithoutCancel(ctx)
+	err := r.cfg.Store.Update(ctx, func(tx store.Tx) error {
+		for _, j := range jobs {
+			err := tx.JobDelete(ctx, j.Queue, j.ID, j.Lease)
+			if err != nil && !errors.Is(err, store.ErrNotFound) && !errors.Is(err, store.ErrConflict) {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		// The jobs stay leased and run again once their lease expires.
+		r.cfg.Logger.Error("complete jobs", "queue", r.cfg.Queue, "jobs", len(jobs), "err", err)
+	}
+}
+
+// one runs a job's handler; it reports whether the handler returned Done.
+func (r *Runner) one(ctx context.Context, j store.Job) bool {
+	err := r.cfg.Handler(ctx, j)
+	if errors.Is(err, Done) {
+		return true
+	}
+	if err == nil || ctx.Err() != nil {
+		return false
 	}
 	r.cfg.Logger.Warn("job failed; retrying after backoff", "queue", j.Queue, "job", j.ID, "attempt", j.Attempt, "err", err)
 	// Put the job back (this clears the lease) so it does not wait for the
@@ -254,6 +342,7 @@ func (r *Runner) one(ctx context.Context, j store.Job) {
 	if perr != nil && !errors.Is(perr, store.ErrNotFound) && !errors.Is(perr, store.ErrConflict) && ctx.Err() == nil {
 		r.cfg.Logger.Error("reschedule failed job", "queue", j.Queue, "job", j.ID, "err", perr)
 	}
+	return false
 }
 
 // arm sets the one clock timer for the earliest due job. Leased jobs are
@@ -288,6 +377,12 @@ func (r *Runner) arm(ctx context.Context) {
 		r.timer = nil
 		c := r.ctx
 		r.mu.Unlock()
-		r.Drain(c)
+		if r.cfg.Clock.Mode() == "manual" {
+			// Advance returns once the due work is done, handed-over
+			// jobs included.
+			r.Drain(c)
+		} else {
+			r.drainDue(c)
+		}
 	})
 }

@@ -107,6 +107,15 @@ type Tx interface {
 	// and wakes nobody. Its row is locked until commit either way, so a
 	// claim cannot slip in between (PostgreSQL).
 	JobEnsure(ctx context.Context, j *Job) error
+	// JobPutLeased is JobPut for work the committing process runs itself
+	// once the transaction commits, without a JobClaim: the job is stored
+	// claimed, as JobClaim would return it, under a fresh lease for lease
+	// (real time) that is written to j.Lease and j.LeaseExpires, with
+	// j.Attempt the stored attempt count plus one. It wakes nobody: no
+	// claimer could take the job. If the process dies before completing
+	// it, the job is claimable once the lease runs out (on SQLite at the
+	// next Open, which clears every lease).
+	JobPutLeased(ctx context.Context, j *Job, lease time.Duration) error
 	// JobGet returns a job or ErrNotFound.
 	JobGet(ctx context.Context, queue, id string) (*Job, error)
 	// JobDelete removes a job. With a non-empty lease it succeeds only while

@@ -14,6 +14,6 @@ type queries struct {
 	LogReserve, LogEntriesInsert, LogRead, LogReadReverse, LogLen              string
 	LogEntriesDelete, LogHeadDelete                                            string
 	JobPut, JobEnsure, JobGet, JobDelete, JobDeleteLeased, JobExists, JobClaim string
-	JobNextDue, Notify                                                         string
+	JobPutLeased, JobNextDue, Notify                                           string
 	Reset                                                                      string
 }

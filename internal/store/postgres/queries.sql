@@ -111,6 +111,14 @@ ON CONFLICT (queue, id) DO UPDATE
 SET due = EXCLUDED.due, payload = EXCLUDED.payload, lease = '', lease_expires = 0
 WHERE jobs.lease <> '' OR jobs.due > EXCLUDED.due;
 
+-- JobPutLeased is JobPut storing the job claimed (lease $5 until $6).
+-- name: JobPutLeased
+INSERT INTO jobs (queue, id, due, payload, lease, lease_expires, attempt) VALUES ($1, $2, $3, $4, $5, $6, 1)
+ON CONFLICT (queue, id) DO UPDATE
+SET due = EXCLUDED.due, payload = EXCLUDED.payload, lease = EXCLUDED.lease,
+    lease_expires = EXCLUDED.lease_expires, attempt = jobs.attempt + 1
+RETURNING attempt;
+
 -- name: JobGet
 SELECT due, payload, lease, lease_expires, attempt FROM jobs WHERE queue = $1 AND id = $2;
 

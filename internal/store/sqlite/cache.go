@@ -6,6 +6,7 @@ import (
 	"maps"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/shoal-dev/shoal/internal/store"
 	"github.com/shoal-dev/shoal/internal/store/internal/sqlkit"
@@ -255,6 +256,9 @@ func (v *viewTx) LogAppend(context.Context, string, ...[]byte) (int64, error) {
 }
 func (v *viewTx) LogDelete(context.Context, string) error  { return v.write("delete log") }
 func (v *viewTx) JobPut(context.Context, *store.Job) error { return v.write("put job") }
+func (v *viewTx) JobPutLeased(context.Context, *store.Job, time.Duration) error {
+	return v.write("put leased job")
+}
 func (v *viewTx) JobEnsure(context.Context, *store.Job) error {
 	return v.write("ensure job")
 }

@@ -18,7 +18,7 @@ type queries struct {
 	LogReserve, LogChunkInsert, LogRead, LogReadReverse, LogLen                string
 	LogDelete, LogChunksDelete                                                 string
 	JobPut, JobEnsure, JobGet, JobDelete, JobDeleteLeased, JobExists, JobClaim string
-	JobNextDue, JobLeasesClear                                                 string
+	JobPutLeased, JobNextDue, JobLeasesClear                                   string
 	Reset                                                                      string
 }
 

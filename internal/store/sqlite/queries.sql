@@ -113,6 +113,14 @@ ON CONFLICT (queue, id) DO UPDATE
 SET due = excluded.due, payload = excluded.payload, lease = '', lease_expires = 0
 WHERE jobs.lease <> '' OR jobs.due > excluded.due;
 
+-- JobPutLeased is JobPut storing the job claimed (lease ?5 until ?6).
+-- name: JobPutLeased
+INSERT INTO jobs (queue, id, due, payload, lease, lease_expires, attempt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1)
+ON CONFLICT (queue, id) DO UPDATE
+SET due = excluded.due, payload = excluded.payload, lease = excluded.lease,
+    lease_expires = excluded.lease_expires, attempt = jobs.attempt + 1
+RETURNING attempt;
+
 -- name: JobGet
 SELECT due, payload, lease, lease_expires, attempt FROM jobs WHERE queue = ?1 AND id = ?2;
 

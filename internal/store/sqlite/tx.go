@@ -406,6 +406,22 @@ func (t *tx) JobEnsure(ctx context.Context, j *store.Job) error {
 	return nil
 }
 
+func (t *tx) JobPutLeased(ctx context.Context, j *store.Job, lease time.Duration) error {
+	if err := t.Check(true); err != nil {
+		return fmt.Errorf("put leased job %s/%s: %w", j.Queue, j.ID, err)
+	}
+	token, expires := sqlkit.NewLease(), sqlkit.NanosToTime(sqlkit.TimeToNanos(t.s.clock.Now().Add(lease)))
+	var attempt int
+	err := t.db.QueryRowContext(t.ctx(ctx), t.s.q.JobPutLeased, j.Queue, j.ID, sqlkit.TimeToNanos(j.Due), sqlkit.Blob(j.Payload),
+		token, sqlkit.TimeToNanos(expires)).Scan(&attempt)
+	if err != nil {
+		return fmt.Errorf("put leased job %s/%s: %w", j.Queue, j.ID, err)
+	}
+	// No wake-up: the job is claimed already.
+	j.Lease, j.LeaseExpires, j.Attempt = token, expires, attempt
+	return nil
+}
+
 func (t *tx) JobGet(ctx context.Context, queue, id string) (*store.Job, error) {
 	if err := t.Check(false); err != nil {
 		return nil, fmt.Errorf("get job %s/%s: %w", queue, id, err)

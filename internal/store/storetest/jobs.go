@@ -17,6 +17,7 @@ var jobTests = []test{
 	{"LeaseExpiry", testJobLeaseExpiry},
 	{"PutReplaces", testJobPutReplaces},
 	{"Ensure", testJobEnsure},
+	{"PutLeased", testJobPutLeased},
 	{"Delete", testJobDelete},
 	{"NextDue", testJobNextDue},
 	{"ConcurrentClaimers", testJobConcurrentClaimers},
@@ -220,6 +221,56 @@ func testJobEnsure(t *testing.T, e *env) {
 	if again := e.claim(t, "q", now, 1); len(again) != 1 || string(again[0].Payload) != "v5" {
 		t.Fatalf("claim after ensure = %+v", again)
 	}
+}
+
+// testJobPutLeased: a job stored leased comes back with its lease, is no
+// claimer's while the lease holds, wakes nobody, is claimed again once the
+// lease runs out, and replaces an existing job, claim included.
+func testJobPutLeased(t *testing.T, e *env) {
+	now := e.clk.Now()
+	ch, cancel := e.s.Wake("q")
+	defer cancel()
+	marker, cancelMarker := e.s.Wake("marker")
+	defer cancelMarker()
+	j := store.Job{Queue: "q", ID: "j", Due: now, Payload: []byte("v1")}
+	e.update(t, func(tx store.Tx) error { return tx.JobPutLeased(e.ctx, &j, lease) })
+	if j.Lease == "" || !j.LeaseExpires.Equal(now.Add(lease)) || j.Attempt != 1 {
+		t.Fatalf("put leased = %+v, want a lease until %v and attempt 1", j, now.Add(lease))
+	}
+	got, err := e.getJob(t, "q", "j")
+	wantErr(t, "get", err, nil)
+	if got.Lease != j.Lease || !got.LeaseExpires.Equal(j.LeaseExpires) || got.Attempt != 1 || string(got.Payload) != "v1" || !got.Due.Equal(now) {
+		t.Fatalf("get = %+v, want %+v", got, j)
+	}
+	// A later commit's wake-up arriving shows an earlier one would have.
+	e.putJobs(t, store.Job{Queue: "marker", ID: "m", Due: now})
+	waitWake(t, marker, "marker")
+	noWake(t, ch, "put leased")
+	if claimed := e.claim(t, "q", now, 10); len(claimed) != 0 {
+		t.Fatalf("claimed a job stored leased: %+v", claimed)
+	}
+	if due, ok, err := e.s.JobNextDue(e.ctx, "q"); err != nil || ok {
+		t.Fatalf("next due = %v %v %v, want none (the job is leased)", due, ok, err)
+	}
+
+	e.clk.Advance(lease)
+	again := e.claim(t, "q", now, 10)
+	if len(again) != 1 || again[0].Attempt != 2 || again[0].Lease == j.Lease {
+		t.Fatalf("claim after the lease ran out = %+v, want j with attempt 2 and a new lease", again)
+	}
+	err = e.s.Update(e.ctx, func(tx store.Tx) error { return tx.JobDelete(e.ctx, "q", "j", j.Lease) })
+	wantErr(t, "delete with the lost lease", err, store.ErrConflict)
+
+	// Putting it leased again replaces payload and claim.
+	k := store.Job{Queue: "q", ID: "j", Due: now, Payload: []byte("v2")}
+	e.update(t, func(tx store.Tx) error { return tx.JobPutLeased(e.ctx, &k, lease) })
+	if k.Attempt != 3 || k.Lease == again[0].Lease {
+		t.Fatalf("put leased over a claimed job = %+v, want attempt 3 and a new lease", k)
+	}
+	err = e.s.Update(e.ctx, func(tx store.Tx) error { return tx.JobDelete(e.ctx, "q", "j", again[0].Lease) })
+	wantErr(t, "delete with the replaced claim", err, store.ErrConflict)
+	err = e.s.Update(e.ctx, func(tx store.Tx) error { return tx.JobDelete(e.ctx, "q", "j", k.Lease) })
+	wantErr(t, "delete with the new lease", err, nil)
 }
 
 func testJobDelete(t *testing.T, e *env) {
