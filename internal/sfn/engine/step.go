@@ -868,7 +868,7 @@ func (s *step) abort(fr *frame) {
 		s.emit(fr, HistoryEvent{Type: EventMapIterationAborted, MapIterationAbortedEventDetails: &MapIterationEventDetails{Name: fr.mapState, Index: fr.index}})
 	}
 	if fr.parent != nil {
-		*c = Cursor{Phase: phaseDone, Failure: &asl.Failure{Error: "States.Aborted"}, Last: c.Last}
+		*c = Cursor{Phase: phaseDone, Failure: &asl.Failure{Error: errAborted}, Last: c.Last}
 	}
 }
 
