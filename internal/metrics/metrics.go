@@ -3,23 +3,22 @@
 // and delivers it to CloudWatch ("monitoring" PutMetricData) through the
 // registry once shoal has that service. Until then the data waits in the
 // store, where a CloudWatch service added later finds it. Delivery is at
-// least once: a cursor record per outbox log advances after each accepted
-// call, as CloudWatch's own delivery is best effort.
+// least once (internal/outbox), as CloudWatch's own delivery is best
+// effort.
 package metrics
 
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/shoal-dev/shoal/internal/clock"
 	"github.com/shoal-dev/shoal/internal/dispatch"
 	"github.com/shoal-dev/shoal/internal/jobs"
+	"github.com/shoal-dev/shoal/internal/outbox"
 	"github.com/shoal-dev/shoal/internal/store"
 )
 
@@ -151,52 +150,9 @@ func (d *Deliverer) Drain(ctx context.Context) {
 // log.
 func (d *Deliverer) deliver(ctx context.Context, j store.Job) error {
 	if _, ok := d.cfg.Registry.Service("monitoring"); !ok {
-		return d.cfg.Store.Update(ctx, func(tx store.Tx) error { return dropLeased(ctx, tx, j) })
+		return outbox.Drop(ctx, d.cfg.Store, j)
 	}
-	var after int64
-	var entries []store.LogEntry
-	err := d.cfg.Store.View(ctx, func(tx store.Tx) error {
-		r, err := tx.RecordGet(ctx, tableCursor, j.ID)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-		case err != nil:
-			return err
-		default:
-			if after, err = strconv.ParseInt(string(r.Value), 10, 64); err != nil {
-				return fmt.Errorf("metrics: cursor of %s: %w", j.ID, err)
-			}
-		}
-		entries, err = tx.LogRead(ctx, &store.LogReadParams{Log: j.ID, After: after, Limit: batch})
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	if len(entries) == 0 {
-		return d.cfg.Store.Update(ctx, func(tx store.Tx) error { return dropLeased(ctx, tx, j) })
-	}
-	if err := d.send(ctx, j.ID, entries); err != nil {
-		return err // the job is claimed again after its lease
-	}
-	last := entries[len(entries)-1].Seq
-	return d.cfg.Store.Update(ctx, func(tx store.Tx) error {
-		if err := tx.RecordPut(ctx, &store.Record{Table: tableCursor, Key: j.ID, Value: []byte(strconv.FormatInt(last, 10))}); err != nil {
-			return fmt.Errorf("metrics: cursor of %s: %w", j.ID, err)
-		}
-		if len(entries) == batch {
-			// More may wait: run again (JobPut clears the lease).
-			return tx.JobPut(ctx, &store.Job{Queue: d.o.Queue(), ID: j.ID, Due: d.cfg.Clock.Now()})
-		}
-		return dropLeased(ctx, tx, j)
-	})
-}
-
-func dropLeased(ctx context.Context, tx store.Tx, j store.Job) error {
-	err := tx.JobDelete(ctx, j.Queue, j.ID, j.Lease)
-	if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
-		return nil // a new commit re-queued it: it runs again
-	}
-	return err
+	return outbox.Deliver(ctx, outbox.Config{Store: d.cfg.Store, Clock: d.cfg.Clock, CursorTable: tableCursor, Batch: batch}, j, d.send)
 }
 
 // send is one PutMetricData call of the outbox's namespace, as the

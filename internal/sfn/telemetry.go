@@ -3,12 +3,11 @@ package sfn
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/shoal-dev/shoal/internal/dispatch"
+	"github.com/shoal-dev/shoal/internal/outbox"
 	"github.com/shoal-dev/shoal/internal/sfn/engine"
 	"github.com/shoal-dev/shoal/internal/store"
 )
@@ -41,58 +40,15 @@ func (s *Service) deliverTelemetry(ctx context.Context, j store.Job) error {
 	if !strings.HasPrefix(j.ID, engine.LogsPrefix) {
 		// A metrics job an older shoal queued here: metrics now have an
 		// outbox of their own (internal/metrics).
-		return s.st.Update(ctx, func(tx store.Tx) error { return dropLeased(ctx, tx, j) })
+		return outbox.Drop(ctx, s.st, j)
 	}
 	if _, registered := s.registry.Service("logs"); !registered {
 		// Nowhere to send the entries: they stay in the store; the next
 		// commit to the outbox (or a restart) asks again. Reading them
 		// first would cost a page of the outbox on every commit.
-		return s.st.Update(ctx, func(tx store.Tx) error { return dropLeased(ctx, tx, j) })
+		return outbox.Drop(ctx, s.st, j)
 	}
-	var after int64
-	var entries []store.LogEntry
-	err := s.st.View(ctx, func(tx store.Tx) error {
-		r, err := tx.RecordGet(ctx, tableTelemetryCursor, j.ID)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-		case err != nil:
-			return err
-		default:
-			if after, err = strconv.ParseInt(string(r.Value), 10, 64); err != nil {
-				return fmt.Errorf("sfn: telemetry cursor %s: %w", j.ID, err)
-			}
-		}
-		entries, err = tx.LogRead(ctx, &store.LogReadParams{Log: j.ID, After: after, Limit: telemetryBatch})
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	if len(entries) == 0 {
-		return s.st.Update(ctx, func(tx store.Tx) error { return dropLeased(ctx, tx, j) })
-	}
-	if err := s.sendLogs(ctx, j.ID, entries); err != nil {
-		return err // the job is claimed again after its lease
-	}
-	last := entries[len(entries)-1].Seq
-	return s.st.Update(ctx, func(tx store.Tx) error {
-		if err := tx.RecordPut(ctx, &store.Record{Table: tableTelemetryCursor, Key: j.ID, Value: []byte(strconv.FormatInt(last, 10))}); err != nil {
-			return fmt.Errorf("sfn: telemetry cursor: %w", err)
-		}
-		if len(entries) == telemetryBatch {
-			// More may wait: run again (JobPut clears the lease).
-			return tx.JobPut(ctx, &store.Job{Queue: engine.TelemetryQueue, ID: j.ID, Due: s.clock.Now()})
-		}
-		return dropLeased(ctx, tx, j)
-	})
-}
-
-func dropLeased(ctx context.Context, tx store.Tx, j store.Job) error {
-	err := tx.JobDelete(ctx, engine.TelemetryQueue, j.ID, j.Lease)
-	if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
-		return nil // a new commit re-queued it: it runs again
-	}
-	return err
+	return outbox.Deliver(ctx, outbox.Config{Store: s.st, Clock: s.clock, CursorTable: tableTelemetryCursor, Batch: telemetryBatch}, j, s.sendLogs)
 }
 
 // sendLogs sends an outbox's records to CloudWatch Logs, one
